@@ -1,0 +1,60 @@
+/// The one test runner: collects every [<Tests>] value from the per-area test assemblies and ends
+/// with the line `N passed, M failed[, K skipped]` that CI reads.
+module BoundLab.Tests.Program
+
+open System
+open Expecto
+
+let private assemblies =
+    [ typeof<BoundLab.Numerics.Tests.TestUtil.Marker>.Assembly
+      typeof<BoundLab.Bounds.Tests.TestUtil.Marker>.Assembly
+      typeof<BoundLab.Cli.Tests.TestUtil.Marker>.Assembly ]
+
+/// Splits our own `--filter TEXT` (substring of the full test name) from Expecto's arguments.
+let rec private splitFilter (args: string list) =
+    match args with
+    | "--filter" :: text :: rest ->
+        let f, others = splitFilter rest
+        (text :: f), others
+    | x :: rest ->
+        let f, others = splitFilter rest
+        f, x :: others
+    | [] -> [], []
+
+[<EntryPoint>]
+let main argv =
+    let filters, expectoArgs = splitFilter (List.ofArray argv)
+    let all =
+        assemblies
+        |> List.choose Impl.testFromAssembly
+        |> testList "BoundLab"
+    let selected =
+        match filters with
+        | [] -> all
+        | fs ->
+            all
+            |> Test.filter defaultConfig.joinWith.asString (fun parts ->
+                let name = String.Join("/", parts)
+                fs |> List.exists (fun f -> name.Contains(f, StringComparison.OrdinalIgnoreCase)))
+    let mutable counts = (0, 0, 0)
+    let printer =
+        { defaultConfig.printer with
+            summary =
+                fun cfg summary ->
+                    async {
+                        do! defaultConfig.printer.summary cfg summary
+                        counts <-
+                            (summary.passed.Length,
+                             summary.failed.Length + summary.errored.Length,
+                             summary.ignored.Length)
+                    } }
+    let code = runTestsWithCLIArgs [ No_Spinner; Colours 0; Printer printer ] (Array.ofList expectoArgs) selected
+    let passed, failed, skipped = counts
+    // Expecto's console logger leaves colour resets on the current line: start the verdict on a fresh one.
+    Console.Out.Flush()
+    let verdict =
+        if skipped > 0 then sprintf "%d passed, %d failed, %d skipped" passed failed skipped
+        else sprintf "%d passed, %d failed" passed failed
+    Console.Out.Write("\n" + verdict + "\n")
+    Console.Out.Flush()
+    code
