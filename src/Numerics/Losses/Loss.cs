@@ -204,7 +204,7 @@ public static class Loss
         for (int j = 0; j < f.Length; j++)
         {
             double t = targets is null
-                ? (f.Length == 1 ? y : (j == y ? 1 : 0))
+                ? (f.Length == 1 ? 2 * y - 1 : (j == y ? 1 : 0))
                 : double.CreateChecked(targets.Data[row * f.Length + j]);
             g[j] = f[j] - t;
             s += g[j] * g[j];

@@ -7,7 +7,7 @@ public enum LossKind
     /// <summary>Softmax cross-entropy −ln softmax(f)_y (k ≥ 2 outputs).</summary>
     CrossEntropy,
 
-    /// <summary>½‖f − t‖², t = the regression target or the one-hot label (½(f − y)² with one output).</summary>
+    /// <summary>½‖f − t‖², t = the regression target or the one-hot label (½(f − (2y − 1))² with one output, i.e. targets ±1).</summary>
     Squared,
 
     /// <summary>Multiclass hinge (Crammer–Singer 2001) max(0, 1 + max_{j≠y} f_j − f_y); max(0, 1 − m) with one output.</summary>

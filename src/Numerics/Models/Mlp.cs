@@ -16,6 +16,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly Matrix<T>[] _weightGrads;
     private readonly T[][] _biasGrads;
     private readonly Parameter<T>[] _parameters;
+    private readonly Dictionary<int, Workspace> _workspaces = [];
     private Workspace? _workspace;
 
     private Mlp(MlpSpec spec, Matrix<T>[] weights, T[][] biases)
@@ -193,14 +194,23 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    // Training alternates a few batch sizes (minibatch, the short last batch, evaluation chunks):
+    // keep one workspace per size, bounded so a caller cycling sizes cannot grow memory without limit.
     private Workspace WorkspaceFor(int rows)
     {
-        if (_workspace is null || _workspace.Rows != rows)
+        if (!_workspaces.TryGetValue(rows, out Workspace? ws))
         {
-            _workspace = new Workspace(Spec, rows);
+            if (_workspaces.Count >= 4)
+            {
+                _workspaces.Clear();
+            }
+
+            ws = new Workspace(Spec, rows);
+            _workspaces[rows] = ws;
         }
 
-        return _workspace;
+        _workspace = ws;
+        return ws;
     }
 
     // Per-batch-size buffers: pre-activations, activations and their gradients for every layer.
