@@ -9,6 +9,8 @@ public static class CommandLine
     /// <summary>Every top-level verb; add a command by adding one line here.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new BoundLab.Cli.Commands.TrainCommand(),
+        new BoundLab.Cli.Commands.DataCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>
