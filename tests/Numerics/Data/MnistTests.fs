@@ -107,6 +107,7 @@ let tests =
             let train = rows s.Train.Inputs
             for generated in [ rows g.Train.Inputs; rows g.Test.Inputs ] do
                 let n = float generated.Length
+                let ratios = ResizeArray()
                 for j in 0 .. 783 do
                     let mu, var = moments train j
                     let m, v = moments generated j
@@ -114,6 +115,11 @@ let tests =
                     // plus 1e-5 for float32 rounding (constant pixels must come out exactly constant).
                     Expect.isLessThan (abs (m - mu)) (5.0 * sqrt (var / n) + 1e-5) (sprintf "mean of pixel %d" j)
                     Expect.isLessThan (abs (v - var)) (5.0 * var * sqrt (2.0 / n) + 1e-5) (sprintf "variance of pixel %d" j)
+                    if var > 0.0 then ratios.Add(v / var)
+                // Pooled over the ~600 non-constant pixels the variance ratio has s.e. ≈ √(2/n)/√600 ≤ 0.0019:
+                // a 2% scale error in the generated standard deviation (4% in variance) fails this.
+                let pooled = Seq.average ratios
+                Expect.isLessThan (abs (pooled - 1.0)) 0.01 (sprintf "pooled variance ratio %.4f" pooled)
             Expect.equal g.Train.Labels s.Train.Labels "labels unchanged"
             Expect.isLessThan (Array.min g.Train.Inputs.Data) 0f "not clipped at 0"
 
