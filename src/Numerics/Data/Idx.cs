@@ -82,6 +82,21 @@ public static class Idx
             using var gz = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
             using var result = new MemoryStream(raw.Length * 6);
             gz.CopyTo(result);
+            // GZipStream stops quietly at the end of a cut-off file; the trailer's ISIZE (RFC 1952 §2.3.1,
+            // uncompressed length mod 2³²) exposes it. MNIST's .gz files are single-member, as assumed here.
+            const int minimumGzip = 18; // 10-byte header + 8-byte trailer
+            if (raw.Length < minimumGzip)
+            {
+                throw Bad(path, $"gzip content is truncated: expected at least {minimumGzip} bytes, found {raw.Length}");
+            }
+
+            uint declared = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
+            if ((uint)result.Length != declared)
+            {
+                throw Bad(path, $"gzip content is truncated or corrupt: the gzip trailer declares {declared} " +
+                                $"uncompressed bytes (mod 2³²), found {result.Length}");
+            }
+
             return result.ToArray();
         }
         catch (InvalidDataException e)

