@@ -98,6 +98,17 @@ let tests =
             Expect.equal again.Train.Inputs.Data p.Train.Inputs.Data "deterministic"
             Expect.notEqual other.Train.Inputs.Data p.Train.Inputs.Data "seed-dependent"
 
+        testCase "random pixels and Gaussian inputs follow the image, whatever subset it lands in" <| fun () ->
+            let opts name size = DataOptions(name, DataDir = fixture, Seed = 5UL, TrainSize = size)
+            let cleanFull = rows (load "mnist").Train.Inputs |> Array.mapi (fun i r -> r, i) |> dict
+            let cleanSubset = rows (Datasets.Load(opts "mnist" (Nullable 300))).Train.Inputs
+            let original = cleanSubset |> Array.map (fun r -> cleanFull[r])
+            for name in [ "mnist-random-pixels"; "mnist-gaussian" ] do
+                let full = rows (Datasets.Load(opts name (Nullable()))).Train.Inputs
+                let subset = rows (Datasets.Load(opts name (Nullable 300))).Train.Inputs
+                for r in 0 .. 299 do
+                    Expect.equal subset[r] full[original[r]] (sprintf "%s: subset row %d is original image %d" name r original[r])
+
         testCase "mnist-gaussian: per-pixel mean and variance of the training set" <| fun () ->
             let s, g = load "mnist", load "mnist-gaussian"
             let moments (xs: float32[][]) j =
