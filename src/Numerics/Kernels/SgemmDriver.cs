@@ -14,7 +14,8 @@ namespace BoundLab.Numerics.Kernels;
 /// </remarks>
 internal static unsafe class SgemmDriver
 {
-    /// <summary>Depth of a k slice. Fixed (never derived from the thread count): it fixes the summation order.</summary>
+    /// <summary>Largest depth of a k slice. Slices are balanced (k = 784 gives four of 196, not 256+256+256+16)
+    /// and depend on k alone, never on the thread count: they fix the summation order.</summary>
     public const int KC = 256;
 
     /// <summary>Width of a packed B block: KC·NC floats = 512 KiB, half of a Zen core's L2.</summary>
@@ -97,6 +98,13 @@ internal static unsafe class SgemmDriver
         return best;
     }
 
+    /// <summary>The depth of the k slices for a given k: as even as possible, at most <see cref="KC"/>.</summary>
+    internal static int SliceDepth(int k)
+    {
+        int slices = (k + KC - 1) / KC;
+        return (k + slices - 1) / slices;
+    }
+
     private static int TileBoundary(int tiles, int pieces, int index) => (int)((long)tiles * index / pieces);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -111,9 +119,10 @@ internal static unsafe class SgemmDriver
             for (int jc = c0; jc < c1; jc += NC)
             {
                 int nc = Math.Min(NC, c1 - jc);
-                for (int p0 = 0; p0 < k; p0 += KC)
+                int kStep = SliceDepth(k);
+                for (int p0 = 0; p0 < k; p0 += kStep)
                 {
-                    int kc = Math.Min(KC, k - p0);
+                    int kc = Math.Min(kStep, k - p0);
                     float betaHere = p0 == 0 ? beta : 1f;
                     SgemmPacking.PackB(transB, pb, ldb, p0, kc, jc, nc, bufB);
                     for (int ir = r0; ir < r1; ir += MR)
