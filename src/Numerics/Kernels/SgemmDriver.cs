@@ -43,55 +43,63 @@ internal static unsafe class SgemmDriver
 
         int mTiles = (m + MR - 1) / MR;
         int nTiles = (n + NR - 1) / NR;
-        var (pm, pn) = Partition(mTiles, nTiles, Math.Min(threads, mTiles * nTiles));
-        if (pm * pn == 1)
+        int p = Math.Min(threads, mTiles * nTiles);
+        var (pm, pn) = Partition(mTiles, nTiles, p);
+        int pieces = pm * pn;
+        if (pieces == 1)
         {
             RunChunk(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
                 0, m, 0, n, useAvx512);
             return;
         }
 
-        WorkerPool.Run(pm * pn, chunk =>
+        // Threads claim pieces in turn, so a thread that loses its core to another process holds up one
+        // piece, not half the product. Piece boundaries fall on whole tiles: the tile grid, and hence every
+        // result bit, is the same for every partition and every assignment of pieces to threads.
+        int next = 0;
+        WorkerPool.Run(Math.Min(p, pieces), _ =>
         {
-            // Chunk boundaries fall on whole tiles, so the tile grid is the same for every partition.
-            int ci = chunk / pn, cj = chunk % pn;
-            int r0 = Math.Min(m, TileBoundary(mTiles, pm, ci) * MR), r1 = Math.Min(m, TileBoundary(mTiles, pm, ci + 1) * MR);
-            int c0 = Math.Min(n, TileBoundary(nTiles, pn, cj) * NR), c1 = Math.Min(n, TileBoundary(nTiles, pn, cj + 1) * NR);
-            if (r0 < r1 && c0 < c1)
+            int piece;
+            while ((piece = Interlocked.Increment(ref next) - 1) < pieces)
             {
-                RunChunk(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
-                    r0, r1, c0, c1, useAvx512);
+                int ci = piece / pn, cj = piece % pn;
+                int r0 = Math.Min(m, TileBoundary(mTiles, pm, ci) * MR), r1 = Math.Min(m, TileBoundary(mTiles, pm, ci + 1) * MR);
+                int c0 = Math.Min(n, TileBoundary(nTiles, pn, cj) * NR), c1 = Math.Min(n, TileBoundary(nTiles, pn, cj + 1) * NR);
+                if (r0 < r1 && c0 < c1)
+                {
+                    RunChunk(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                        r0, r1, c0, c1, useAvx512);
+                }
             }
         });
     }
 
-    /// <summary>How many pieces to cut rows and columns into (pm·pn = p): the fewest tiles on the busiest
-    /// thread, plus the packing each piece repeats (row pieces re-pack B, column pieces re-pack A).</summary>
+    /// <summary>Cuts the tile grid into pm×pn pieces for p threads, minimizing the estimated time: the pieces a
+    /// thread runs, plus a quarter piece for imbalance (so bigger products get more, smaller pieces), where a
+    /// piece costs its FMAs plus the packing it repeats (row pieces re-pack B, column pieces re-pack A).</summary>
     internal static (int Pm, int Pn) Partition(int mTiles, int nTiles, int p)
     {
+        if (p <= 1)
+        {
+            return (1, 1);
+        }
+
         (int, int) best = (1, 1);
         double bestCost = double.MaxValue;
-        for (int pm = 1; pm <= p; pm++)
+        for (int pm = 1; pm <= Math.Min(mTiles, 8 * p); pm++)
         {
-            if (p % pm != 0)
+            for (int pn = 1; pn <= Math.Min(nTiles, 8 * p / pm); pn++)
             {
-                continue;
-            }
-
-            int pn = p / pm;
-            if (pm > mTiles || pn > nTiles)
-            {
-                continue;
-            }
-
-            double rows = (double)((mTiles + pm - 1) / pm) * MR;
-            double cols = (double)((nTiles + pn - 1) / pn) * NR;
-            // Per unit of k: one FMA lane per element at 16 lanes a cycle, against roughly a cycle per packed float.
-            double cost = rows * cols / 16 + rows * Math.Ceiling(cols / NC) + cols;
-            if (cost < bestCost)
-            {
-                bestCost = cost;
-                best = (pm, pn);
+                double rows = (double)((mTiles + pm - 1) / pm) * MR;
+                double cols = (double)((nTiles + pn - 1) / pn) * NR;
+                // Per unit of k: an FMA lane is ~1/32 cycle (two 16-lane FMAs a cycle), a packed float ~1/2 cycle.
+                double piece = rows * cols / 16 + rows * Math.Ceiling(cols / NC) + cols;
+                double cost = Math.Ceiling((double)(pm * pn) / p) * piece + 0.25 * piece;
+                if (cost < bestCost)
+                {
+                    bestCost = cost;
+                    best = (pm, pn);
+                }
             }
         }
 
