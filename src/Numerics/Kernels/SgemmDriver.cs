@@ -53,9 +53,19 @@ internal static unsafe class SgemmDriver
             return;
         }
 
-        // Threads claim pieces in turn, so a thread that loses its core to another process holds up one
-        // piece, not half the product. Piece boundaries fall on whole tiles: the tile grid, and hence every
-        // result bit, is the same for every partition and every assignment of pieces to threads.
+        RunPieces(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+            useAvx512, p, pm, pn);
+    }
+
+    // Threads claim pieces in turn, so a thread that loses its core to another process holds up one
+    // piece, not half the product. Piece boundaries fall on whole tiles: the tile grid, and hence every
+    // result bit, is the same for every partition and every assignment of pieces to threads.
+    // (A separate method so that the single-threaded path allocates no closure.)
+    private static void RunPieces(bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta,
+        float[] c, int cOffset, int ldc, bool useAvx512, int p, int pm, int pn)
+    {
+        int mTiles = (m + MR - 1) / MR, nTiles = (n + NR - 1) / NR, pieces = pm * pn;
         int next = 0;
         WorkerPool.Run(Math.Min(p, pieces), _ =>
         {

@@ -127,6 +127,16 @@ let tests =
                 out
             Expect.equal (bits (run false)) (bits (run true)) "same FMA chains"
 
+        testCase "single-threaded Sgemm allocates nothing once its scratch exists" <| fun () ->
+            let c = { M = 40; N = 70; K = 300; TA = false; TB = true; Alpha = 1f; Beta = 0f; Offset = 0; Pad = 0 }
+            let a, b, c0 = inputs c
+            let call () =
+                Gemm.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, 0, c.Lda, b, 0, c.Ldb, c.Beta, c0, 0, c.Ldc, 1)
+            call ()
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            call ()
+            Expect.equal (GC.GetAllocatedBytesForCurrentThread() - before) 0L "bytes allocated by the second call"
+
         testCase "concurrent callers get the same results as sequential ones" <| fun () ->
             let c = { M = 96; N = 200; K = 150; TA = false; TB = true; Alpha = 1f; Beta = 0f; Offset = 0; Pad = 0 }
             let a, b, c0 = inputs c
