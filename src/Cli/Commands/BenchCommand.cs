@@ -56,7 +56,7 @@ public sealed class BenchCommand : ICommand
         int k = r.Int("--k", 1024, 1, 1 << 16);
         bool transA = r.Flag("--transa");
         bool transB = r.Flag("--transb");
-        int threads = r.Int("--threads", 0, 0, 1024);
+        int threads = r.Int("--threads", 0, 0, Gemm.MaxThreads);
         int repeats = r.Int("--repeats", 10, 1, 100_000);
         ulong seed = r.UInt64("--seed", 1);
         bool json = r.Flag("--json");

@@ -15,8 +15,9 @@ public static class Gemm
         float[] c, int cOffset, int ldc, int threads)
     {
         Validate(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        int resolved = ResolveThreads(threads);
         SgemmDriver.Run(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
-            ResolveThreads(threads), SgemmMicroKernel.Avx512Available);
+            resolved, SgemmMicroKernel.Avx512Available);
     }
 
     /// <summary>The same on matrices: c = alpha·op(a)·op(b) + beta·c, shapes checked.</summary>
@@ -73,12 +74,16 @@ public static class Gemm
         }
     }
 
+    /// <summary>The largest thread count a kernel accepts (each thread beyond the first is a persistent worker).</summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Resolves the thread-count argument: 0 means <see cref="Environment.ProcessorCount"/>.</summary>
     internal static int ResolveThreads(int threads)
     {
-        if (threads < 0)
+        if (threads < 0 || threads > MaxThreads)
         {
-            throw new ArgumentOutOfRangeException(nameof(threads), threads, "allowed: threads ≥ 0 (0 = all processors).");
+            throw new ArgumentOutOfRangeException(nameof(threads), threads,
+                $"allowed: 0 ≤ threads ≤ {MaxThreads} (0 = all processors).");
         }
 
         return threads == 0 ? Environment.ProcessorCount : threads;

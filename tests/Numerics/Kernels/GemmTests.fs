@@ -167,7 +167,8 @@ let tests =
             check "transposed A needs lda ≥ m" (fun () -> Gemm.Sgemm(true, false, 5, 1, 2, 1f, a, 0, 4, a, 0, 1, 0f, a, 0, 1, 1)) "lda ≥ 5"
             check "array too short" (fun () -> Gemm.Sgemm(false, false, 3, 3, 4, 1f, a, 1, 4, a, 0, 3, 0f, a, 0, 3, 1)) "needs 13"
             check "negative offset" (fun () -> Gemm.Sgemm(false, false, 1, 1, 1, 1f, a, 0, 1, a, -1, 1, 0f, a, 0, 1, 1)) "bOffset"
-            check "negative threads" (fun () -> Gemm.Sgemm(false, false, 1, 1, 1, 1f, a, 0, 1, a, 0, 1, 0f, a, 0, 1, -2)) "threads ≥ 0"
+            check "negative threads" (fun () -> Gemm.Sgemm(false, false, 1, 1, 1, 1f, a, 0, 1, a, 0, 1, 0f, a, 0, 1, -2)) "0 ≤ threads ≤ 256"
+            check "too many threads" (fun () -> Gemm.Sgemm(false, false, 1, 1, 1, 1f, a, 0, 1, a, 0, 1, 0f, a, 0, 1, 257)) "0 ≤ threads ≤ 256"
             check "Multiply: inner dimensions" (fun () ->
                 Gemm.Multiply(Matrix<float32>(2, 3), false, Matrix<float32>(4, 5), false, Matrix<float32>(2, 5))) "b is 4×5"
             check "Multiply: output shape" (fun () ->
