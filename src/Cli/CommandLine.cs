@@ -11,6 +11,7 @@ public static class CommandLine
     [
         new BoundLab.Cli.Commands.TrainCommand(),
         new BoundLab.Cli.Commands.DataCommand(),
+        new BoundLab.Cli.Commands.BenchCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

@@ -38,5 +38,5 @@ public sealed class CpuBackend : Backend<float>
 
     /// <inheritdoc />
     protected override void ColumnSumsCore(Matrix<float> m, Span<float> sums)
-        => Elementwise.ColumnSums(m, sums);
+        => Elementwise.ColumnSums(m, sums, Threads);
 }
