@@ -21,8 +21,26 @@ let rec private splitFilter (args: string list) =
         f, x :: others
     | [] -> [], []
 
+/// A hung test (a native solver that never returns, a deadlock) must not hold CI for its whole budget:
+/// after BOUNDLAB_TEST_TIMEOUT_MIN minutes (default 20) the run is failed with a clear message.
+let private startWatchdog () =
+    let minutes =
+        match Environment.GetEnvironmentVariable "BOUNDLAB_TEST_TIMEOUT_MIN" with
+        | null | "" -> 20.0
+        | s -> float s
+    let timer =
+        new Threading.Timer(
+            (fun _ ->
+                eprintfn "\ntest run exceeded %.0f minutes (BOUNDLAB_TEST_TIMEOUT_MIN); aborting." minutes
+                Console.Out.Write("\n0 passed, 1 failed\n")
+                Console.Out.Flush()
+                exit 1),
+            null, TimeSpan.FromMinutes minutes, Threading.Timeout.InfiniteTimeSpan)
+    timer
+
 [<EntryPoint>]
 let main argv =
+    use _watchdog = startWatchdog ()
     let filters, expectoArgs = splitFilter (List.ofArray argv)
     let all =
         assemblies
