@@ -41,17 +41,17 @@ let tests =
                 let r = eval id inputs
                 Expect.floatClose { absolute = 0.; relative = 1e-12 } r.Value golden $"{id} against golden.py"
 
-        testCase "every catalog entry has a golden value" <| fun () ->
+        yield testCase "every catalog entry has a golden value" <| fun () ->
             let covered = cases |> List.map (fun (id, _, _) -> id) |> Set.ofList
             let all = BoundCatalog.All |> Seq.map (fun e -> e.Id) |> Set.ofSeq
             Expect.equal covered all "golden cases cover the catalog"
 
-        testCase "dr17 Monte-Carlo term equals kl⁻¹(0.028, ln(2/0.01)/150000) from golden.py" <| fun () ->
+        yield testCase "dr17 Monte-Carlo term equals kl⁻¹(0.028, ln(2/0.01)/150000) from golden.py" <| fun () ->
             let r = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
             let mc = r.Terms |> Seq.find (fun t -> t.Name.StartsWith "Monte-Carlo")
             Expect.floatClose { absolute = 0.; relative = 1e-12 } mc.Value 0.029408890728872747 "Monte-Carlo upper bound"
 
-        testCase "binomial test-set bound lies between the exact binomial inversion and Hoeffding (golden.py)" <| fun () ->
+        yield testCase "binomial test-set bound lies between the exact binomial inversion and Hoeffding (golden.py)" <| fun () ->
             // golden.py: exact inversion of P(X ≤ 200 | n = 10000, p) = 0.05 gives 0.022459353017102349.
             let kl = (eval "test-set-binomial" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
             let hoeffding = (eval "test-set-hoeffding" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value

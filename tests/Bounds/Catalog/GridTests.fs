@@ -25,27 +25,27 @@ let tests =
                 Expect.floatClose { absolute = 0.; relative = 1e-13 } p.Value g "grid value"
                 Expect.floatClose { absolute = 0.; relative = 1e-13 } p.Weight (6. / (Math.PI * Math.PI * float i * float i)) "weight"
 
-        testCase "weights of all indices sum to at most 1" <| fun () ->
+        yield testCase "weights of all indices sum to at most 1" <| fun () ->
             let partial = Seq.sum (seq { for i in 1 .. 1_000_000 -> GeometricGrid.Weight i })
             Expect.isLessThanOrEqual partial 1.0 "partial sum"
             Expect.isGreaterThan partial 0.999999 "close to 1"
 
-        testCase "indices are a bijection of the exponents onto 1, 2, 3, …" <| fun () ->
+        yield testCase "indices are a bijection of the exponents onto 1, 2, 3, …" <| fun () ->
             let indices = [ for k in -50 .. 50 -> grid.Snap(Math.Pow(1.1, float k) * 1.0000001, SnapDirection.Down).Index ] |> List.sort
             Expect.equal indices [ 1 .. 101 ] "indices"
 
-        testProperty "rounding keeps the bound valid and costs at most one ratio" <| fun (x: FsCheck.NormalFloat) ->
+        yield testProperty "rounding keeps the bound valid and costs at most one ratio" <| fun (x: FsCheck.NormalFloat) ->
             let v = Math.Exp(x.Get % 50.)
             let up = grid.Snap(v, SnapDirection.Up)
             let down = grid.Snap(v, SnapDirection.Down)
             up.Value >= v && up.Value < v * 1.1 * (1. + 1e-12) && down.Value <= v && down.Value > v / 1.1 / (1. + 1e-12)
 
-        testCase "invalid grid ratio and values are rejected with the value named" <| fun () ->
+        yield testCase "invalid grid ratio and values are rejected with the value named" <| fun () ->
             Expect.throwsT<ArgumentOutOfRangeException> (fun () -> GeometricGrid 1.0 |> ignore) "ratio 1"
             Expect.throwsT<ArgumentOutOfRangeException> (fun () -> grid.Snap(0.0, SnapDirection.Up) |> ignore) "zero"
             Expect.throwsT<ArgumentOutOfRangeException> (fun () -> grid.Snap(nan, SnapDirection.Up) |> ignore) "NaN"
 
-        testCase "golowich-frobenius reports its δ budget: grid points, indices and effective δ (golden.py)" <| fun () ->
+        yield testCase "golowich-frobenius reports its δ budget: grid points, indices and effective δ (golden.py)" <| fun () ->
             let r =
                 BoundEvaluator.Evaluate("golowich-frobenius",
                     readOnlyDict [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ])
@@ -56,7 +56,7 @@ let tests =
             Expect.floatClose { absolute = 0.; relative = 1e-12 } b.Effective 8.6334496801401082e-9 "effective δ"
             Expect.isTrue r.Vacuous "3.29 ≥ 1 is vacuous"
 
-        testCase "dr17 splits δ into the PAC-Bayes and Monte-Carlo shares" <| fun () ->
+        yield testCase "dr17 splits δ into the PAC-Bayes and Monte-Carlo shares" <| fun () ->
             let r =
                 BoundEvaluator.Evaluate("dr17",
                     readOnlyDict [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ])
@@ -64,7 +64,7 @@ let tests =
             Expect.floatClose { absolute = 1e-15; relative = 0. } r.DeltaBudget.Total 0.035 "total"
             Expect.isEmpty r.DeltaBudget.Grids "no extra grid: the j union bound is inside the formula"
 
-        testCase "expectation bounds spend no δ" <| fun () ->
+        yield testCase "expectation bounds spend no δ" <| fun () ->
             let r = BoundEvaluator.Evaluate("llq20-gld", readOnlyDict [ "C", 1.; "n", 10000.; "grad_sum", 50. ])
             Expect.isTrue r.DeltaBudget.IsEmpty "no δ"
     ]
