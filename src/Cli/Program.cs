@@ -1,1 +1,3 @@
-return 0;
+using BoundLab.Cli;
+
+return CommandLine.Run(args);

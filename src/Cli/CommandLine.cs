@@ -1,0 +1,71 @@
+using BoundLab.Cli.Framework;
+
+namespace BoundLab.Cli;
+
+/// <summary>The <c>boundlab</c> entry point: dispatches to a command and maps failures to exit codes
+/// (0 success, 2 bad input with a one-line message, 1 a failure while running).</summary>
+public static class CommandLine
+{
+    /// <summary>Every top-level verb; add a command by adding one line here.</summary>
+    public static IReadOnlyList<ICommand> Commands { get; } =
+    [
+    ];
+
+    /// <summary>Runs the command line; never throws.</summary>
+    public static int Run(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            PrintHelp(Console.Out);
+            return args.Count == 0 ? 2 : 0;
+        }
+
+        ICommand? command = Commands.FirstOrDefault(c => c.Name == args[0]);
+        if (command is null)
+        {
+            Console.Error.WriteLine($"error: unknown command '{args[0]}'; allowed: {string.Join(", ", Commands.Select(c => c.Name))}.");
+            return 2;
+        }
+
+        try
+        {
+            return command.Run(args.Skip(1).ToArray());
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("interrupted.");
+            return 130;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"failed: {e.Message}");
+            if (Environment.GetEnvironmentVariable("BOUNDLAB_DEBUG") == "1")
+            {
+                Console.Error.WriteLine(e);
+            }
+
+            return 1;
+        }
+    }
+
+    /// <summary>Bad input from the user, as opposed to a failure while running.</summary>
+    public static bool IsUserError(Exception e) => e is UsageException or ArgumentException
+        or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException;
+
+    private static void PrintHelp(TextWriter w)
+    {
+        w.WriteLine("boundlab — train networks, measure generalization, evaluate bounds.");
+        w.WriteLine();
+        w.WriteLine("usage: boundlab <command> [options]   (boundlab <command> --help for its options)");
+        w.WriteLine();
+        foreach (ICommand c in Commands)
+        {
+            w.WriteLine($"  {c.Name,-10} {c.Summary}");
+        }
+    }
+}

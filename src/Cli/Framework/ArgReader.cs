@@ -1,0 +1,221 @@
+using System.Globalization;
+
+namespace BoundLab.Cli.Framework;
+
+/// <summary>Reads <c>--name value</c> / <c>--name=value</c> options and positionals; every bad value
+/// throws a <see cref="UsageException"/> naming the option, the value and what is allowed.</summary>
+/// <remarks>Read all options first, then call <see cref="Finish"/>, which rejects anything left over.</remarks>
+public sealed class ArgReader
+{
+    private readonly List<string?> _args;
+
+    /// <summary>Wraps the arguments after the verb (and sub-verb).</summary>
+    public ArgReader(IEnumerable<string> args)
+    {
+        _args = [];
+        foreach (string a in args)
+        {
+            int eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (a.StartsWith("--", StringComparison.Ordinal) && eq > 2)
+            {
+                _args.Add(a[..eq]);
+                _args.Add(a[(eq + 1)..]);
+            }
+            else
+            {
+                _args.Add(a);
+            }
+        }
+    }
+
+    /// <summary>Whether <c>--help</c> or <c>-h</c> was given.</summary>
+    public bool HelpRequested => _args.Any(a => a is "--help" or "-h");
+
+    /// <summary>A boolean switch (present or not).</summary>
+    public bool Flag(string name)
+    {
+        int i = _args.IndexOf(name);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        _args[i] = null;
+        return true;
+    }
+
+    /// <summary>An optional string option; null when absent.</summary>
+    public string? OptionalString(string name)
+    {
+        string? value = null;
+        int i;
+        while ((i = _args.IndexOf(name)) >= 0)
+        {
+            value = TakeValue(i, name);
+        }
+
+        return value;
+    }
+
+    /// <summary>A string option with a default.</summary>
+    public string String(string name, string defaultValue) => OptionalString(name) ?? defaultValue;
+
+    /// <summary>All values of a repeatable option, in order.</summary>
+    public IReadOnlyList<string> Many(string name)
+    {
+        var values = new List<string>();
+        int i;
+        while ((i = _args.IndexOf(name)) >= 0)
+        {
+            values.Add(TakeValue(i, name));
+        }
+
+        return values;
+    }
+
+    /// <summary>One of a fixed set of words (case-insensitive); returned in its canonical spelling.</summary>
+    public string Choice(string name, string defaultValue, params string[] allowed)
+    {
+        string? v = OptionalString(name);
+        if (v is null)
+        {
+            return defaultValue;
+        }
+
+        string? match = allowed.FirstOrDefault(a => string.Equals(a, v, StringComparison.OrdinalIgnoreCase));
+        return match ?? throw UsageException.BadValue(name, v, "one of " + string.Join(", ", allowed));
+    }
+
+    /// <summary>An integer option in [min, max].</summary>
+    public int Int(string name, int defaultValue, int min = int.MinValue, int max = int.MaxValue)
+    {
+        string? v = OptionalString(name);
+        if (v is null)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) || x < min || x > max)
+        {
+            throw UsageException.BadValue(name, v, DescribeRange("an integer", min, max, int.MinValue, int.MaxValue));
+        }
+
+        return x;
+    }
+
+    /// <summary>A 64-bit unsigned integer option (seeds).</summary>
+    public ulong UInt64(string name, ulong defaultValue)
+    {
+        string? v = OptionalString(name);
+        if (v is null)
+        {
+            return defaultValue;
+        }
+
+        return ulong.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong x)
+            ? x
+            : throw UsageException.BadValue(name, v, "an integer 0 … 18446744073709551615");
+    }
+
+    /// <summary>A finite real option in [min, max] (or (min, max] when <paramref name="minExclusive"/>).</summary>
+    public double Double(string name, double defaultValue, double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity, bool minExclusive = false)
+    {
+        string? v = OptionalString(name);
+        return v is null ? defaultValue : ParseDouble(name, v, min, max, minExclusive);
+    }
+
+    /// <summary>An optional finite real option; null when absent.</summary>
+    public double? OptionalDouble(string name, double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity, bool minExclusive = false)
+    {
+        string? v = OptionalString(name);
+        return v is null ? null : ParseDouble(name, v, min, max, minExclusive);
+    }
+
+    /// <summary>Parses a finite real with the same checks and message as the options above.</summary>
+    public static double ParseDouble(string name, string v, double min = double.NegativeInfinity,
+        double max = double.PositiveInfinity, bool minExclusive = false)
+    {
+        bool ok = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double x)
+            && double.IsFinite(x) && (minExclusive ? x > min : x >= min) && x <= max;
+        if (!ok)
+        {
+            string low = double.IsNegativeInfinity(min) ? "" : (minExclusive ? $" > {Fmt(min)}" : $" ≥ {Fmt(min)}");
+            string high = double.IsPositiveInfinity(max) ? "" : $" ≤ {Fmt(max)}";
+            string range = low.Length > 0 && high.Length > 0 ? $"{low} and{high}" : low + high;
+            throw UsageException.BadValue(name, v, "a finite number" + range);
+        }
+
+        return x;
+    }
+
+    /// <summary>The next positional argument (not an option); <paramref name="what"/> names it in the error.</summary>
+    public string Positional(string what)
+        => OptionalPositional() ?? throw new UsageException($"missing {what}.");
+
+    /// <summary>The next positional argument, or null.</summary>
+    public string? OptionalPositional()
+    {
+        for (int i = 0; i < _args.Count; i++)
+        {
+            string? a = _args[i];
+            if (a is null)
+            {
+                continue;
+            }
+
+            if (a.StartsWith("--", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            _args[i] = null;
+            return a;
+        }
+
+        return null;
+    }
+
+    /// <summary>Rejects anything not read: unknown options and stray values.</summary>
+    public void Finish()
+    {
+        string? left = _args.FirstOrDefault(a => a is not null);
+        if (left is not null)
+        {
+            throw new UsageException(left.StartsWith('-')
+                ? $"unknown option {left} (see --help)."
+                : $"unexpected argument '{left}' (see --help).");
+        }
+    }
+
+    private string TakeValue(int i, string name)
+    {
+        if (i + 1 >= _args.Count || _args[i + 1] is null)
+        {
+            throw new UsageException($"{name}: a value is required.");
+        }
+
+        string value = _args[i + 1]!;
+        _args[i] = null;
+        _args[i + 1] = null;
+        return value;
+    }
+
+    private static string DescribeRange(string kind, long min, long max, long lowest, long highest)
+    {
+        if (min == lowest && max == highest)
+        {
+            return kind;
+        }
+
+        if (max == highest)
+        {
+            return $"{kind} ≥ {min}";
+        }
+
+        return min == lowest ? $"{kind} ≤ {max}" : $"{kind} in {min} … {max}";
+    }
+
+    private static string Fmt(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+namespace BoundLab.Cli.Framework;
+
+/// <summary>One top-level verb of the <c>boundlab</c> command line.</summary>
+public interface ICommand
+{
+    /// <summary>The verb, e.g. "train".</summary>
+    string Name { get; }
+
+    /// <summary>One line for the help listing.</summary>
+    string Summary { get; }
+
+    /// <summary>Runs with the arguments after the verb; returns the exit code (0 success).
+    /// Bad input throws <see cref="UsageException"/> (or ArgumentException) → exit code 2.</summary>
+    int Run(IReadOnlyList<string> args);
+}

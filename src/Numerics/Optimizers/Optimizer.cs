@@ -1,0 +1,45 @@
+using BoundLab.Numerics.Models;
+
+namespace BoundLab.Numerics.Optimizers;
+
+/// <summary>An update rule applied to a network's parameters after each gradient evaluation.</summary>
+/// <remarks>State (momentum buffers) is exposed as flat arrays so checkpoints can save and restore it:
+/// a resumed run is bit-identical to an uninterrupted one.</remarks>
+public abstract class Optimizer
+{
+    /// <summary>The CLI name ("sgd", "sgld", …).</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Whether each step uses the full training set (GD, perturbed GD) rather than a minibatch.</summary>
+    public virtual bool FullBatch => false;
+
+    /// <summary>Applies one update with the gradients currently stored in <paramref name="parameters"/>.
+    /// <paramref name="step"/> is the global step index (0-based), used to key any noise.</summary>
+    /// <returns>The squared norm of the gradient the update used (loss gradient plus weight decay).</returns>
+    public abstract double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step);
+
+    /// <summary>Internal state buffers, one per parameter (empty when stateless).</summary>
+    public virtual IReadOnlyList<float[]> State => [];
+
+    /// <summary>Squared Euclidean norm of g + wd·w over all parameters, accumulated in float64.</summary>
+    protected static double EffectiveGradientNormSquared(IReadOnlyList<Parameter<float>> parameters, double weightDecay)
+    {
+        double s = 0;
+        foreach (Parameter<float> p in parameters)
+        {
+            for (int i = 0; i < p.Value.Length; i++)
+            {
+                double g = p.Grad[i] + weightDecay * p.Value[i];
+                s += g * g;
+            }
+        }
+
+        return s;
+    }
+
+    /// <summary>Checks a hyper-parameter is finite and within [min, max].</summary>
+    protected static double Check(string name, double value, double min, double max = double.PositiveInfinity)
+        => double.IsFinite(value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentOutOfRangeException(name, value, $"allowed: {min} ≤ {name} ≤ {max}");
+}

@@ -1,0 +1,53 @@
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Random;
+
+namespace BoundLab.Numerics.Optimizers;
+
+/// <summary>Stochastic gradient Langevin dynamics, in the parameterisation of Mou, Wang, Zhai, Zheng
+/// (COLT 2018): w ← w − η·(g + wd·w) + sqrt(2η/β)·ξ, ξ ~ N(0, I); β is the inverse temperature.</summary>
+public sealed class Sgld : Optimizer
+{
+    private readonly RngKey _key;
+    private readonly int _threads;
+
+    /// <summary>Creates the optimizer; <paramref name="key"/> keys the noise of every step.</summary>
+    public Sgld(double beta, double weightDecay, RngKey key, int threads)
+    {
+        Beta = beta > 0 && double.IsFinite(beta)
+            ? beta
+            : throw new ArgumentOutOfRangeException(nameof(beta), beta, "allowed: a finite inverse temperature β > 0");
+        WeightDecay = Check(nameof(weightDecay), weightDecay, 0);
+        _key = key;
+        _threads = threads;
+    }
+
+    /// <summary>Inverse temperature β.</summary>
+    public double Beta { get; }
+
+    /// <summary>wd (the λ of Mou et al.'s ℓ2-regularized objective).</summary>
+    public double WeightDecay { get; }
+
+    /// <inheritdoc />
+    public override string Name => "sgld";
+
+    /// <inheritdoc />
+    public override double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    {
+        double norm2 = EffectiveGradientNormSquared(parameters, WeightDecay);
+        float lr = (float)learningRate, wd = (float)WeightDecay;
+        double std = Math.Sqrt(2 * learningRate / Beta);
+        RngKey stepKey = _key.Split((ulong)step);
+        for (int k = 0; k < parameters.Count; k++)
+        {
+            float[] w = parameters[k].Value, g = parameters[k].Grad;
+            for (int i = 0; i < w.Length; i++)
+            {
+                w[i] -= lr * (g[i] + wd * w[i]);
+            }
+
+            GaussianNoise.Add(w, std, stepKey.Split((ulong)k), _threads);
+        }
+
+        return norm2;
+    }
+}

@@ -1,0 +1,24 @@
+namespace BoundLab.Numerics.Training;
+
+/// <summary>Measurements after one epoch. Errors are misclassification rates (classification) or mean
+/// squared errors ‖f(x) − y‖² averaged over samples (regression).</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="LearningRate">η used during the epoch.</param>
+/// <param name="TrainLoss">Mean minibatch loss during the epoch (the loss that was optimized).</param>
+/// <param name="TrainError">Error on the whole training set at the end of the epoch.</param>
+/// <param name="TestLoss">Mean loss on the test set at the end of the epoch.</param>
+/// <param name="TestError">Error on the test set at the end of the epoch.</param>
+/// <param name="Seconds">Wall time of the epoch's training steps (evaluation excluded).</param>
+public sealed record EpochRecord(int Epoch, double LearningRate, double TrainLoss, double TrainError,
+    double TestLoss, double TestError, double Seconds);
+
+/// <summary>One optimizer step of the trajectory (what the SGLD stability bounds need).</summary>
+/// <param name="Step">0-based global step.</param>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="LearningRate">η_k.</param>
+/// <param name="Loss">Minibatch (or full-batch) loss before the step.</param>
+/// <param name="GradNormSquared">‖g_k‖² of the gradient the step used.</param>
+public sealed record StepRecord(long Step, int Epoch, double LearningRate, double Loss, double GradNormSquared);
+
+/// <summary>Live progress for progress bars.</summary>
+public sealed record TrainProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double RunningLoss);

@@ -1,0 +1,65 @@
+module BoundLab.Numerics.Tests.Optimizers.OptimizerTests
+
+open System
+open Expecto
+open BoundLab.Numerics.Models
+open BoundLab.Numerics.Optimizers
+open BoundLab.Numerics.Random
+open BoundLab.Numerics.Tests.TestUtil
+
+let private param n = Parameter<float32>("w", Array.zeroCreate n, Array.zeroCreate n)
+
+[<Tests>]
+let tests =
+    testList "Numerics.Optimizers" [
+        testCase "SGLD with zero gradient adds N(0, 2η/β) noise" <| fun () ->
+            let p = param 400000
+            let opt = Sgld(beta = 50.0, weightDecay = 0.0, key = RngKey.FromSeed 3UL, threads = 2)
+            let norm2 = opt.Step([ p ], 0.01, 0L)
+            Expect.equal norm2 0.0 "zero gradient norm recorded"
+            let xs = p.Value |> Array.map float
+            let mean = Array.average xs
+            let var = (xs |> Array.sumBy (fun x -> (x - mean) ** 2.0)) / float (xs.Length - 1)
+            let expected = 2.0 * 0.01 / 50.0
+            // n = 400,000: mean s.e. = sqrt(var/n) ≈ 3.2e-5, variance relative s.e. = sqrt(2/n) ≈ 0.22%.
+            Expect.isLessThan (abs mean) 1.6e-4 "mean ≈ 0 (5 s.e.)"
+            Expect.floatClose { absolute = 0.0; relative = 0.011 } var expected "variance 2η/β (5 s.e.)"
+
+        testCase "SGLD noise is the same for 1 and 2 threads, and differs across steps" <| fun () ->
+            let run threads step =
+                let p = param 10000
+                Sgld(1.0, 0.0, RngKey.FromSeed 9UL, threads).Step([ p ], 0.5, step) |> ignore
+                p.Value
+            Expect.equal (run 1 0L) (run 2 0L) "thread count does not change the noise"
+            Expect.notEqual (run 2 0L) (run 2 1L) "each step draws fresh noise"
+
+        testCase "SGD with momentum follows v ← μv + g + wd·w, w ← w − ηv (two steps by hand)" <| fun () ->
+            let p = Parameter<float32>("w", [| 1.0f |], [| 0.5f |])
+            let opt = Sgd([ p ], momentum = 0.9, weightDecay = 0.1)
+            opt.Step([ p ], 0.1, 0L) |> ignore
+            // v1 = 0.5 + 0.1·1 = 0.6; w1 = 1 − 0.06 = 0.94
+            Expect.floatClose Accuracy.high (float p.Value[0]) 0.94 "first step"
+            opt.Step([ p ], 0.1, 1L) |> ignore
+            // v2 = 0.9·0.6 + 0.5 + 0.1·0.94 = 1.134; w2 = 0.94 − 0.1134 = 0.8266
+            Expect.floatClose Accuracy.medium (float p.Value[0]) 0.8266 "second step"
+
+        testList "schedules" [
+            for kind, epoch, expected in
+                [ ScheduleKind.Constant, 7, 0.1
+                  ScheduleKind.Step, 0, 0.1
+                  ScheduleKind.Step, 2, 0.05
+                  ScheduleKind.Step, 5, 0.025
+                  ScheduleKind.LargeThenDecay, 2, 0.1
+                  ScheduleKind.LargeThenDecay, 3, 0.01 ] do
+                testCase (sprintf "%A at epoch %d" kind epoch) <| fun () ->
+                    let factor = if kind = ScheduleKind.Step then 0.5 else 0.1
+                    let s = Schedule(kind, 0.1, factor, 2, 3)
+                    Expect.floatClose Accuracy.veryHigh (s.At epoch) expected "η"
+        ]
+
+        testCase "bad hyper-parameters name the argument" <| fun () ->
+            let e = throwsAs<ArgumentOutOfRangeException> (fun () -> Schedule(ScheduleKind.Constant, -1.0) |> ignore)
+            Expect.stringContains e.Message "baseRate" "names the argument"
+            let e2 = throwsAs<ArgumentOutOfRangeException> (fun () -> Sgld(0.0, 0.0, RngKey.FromSeed 1UL, 1) |> ignore)
+            Expect.stringContains e2.Message "beta" "names β"
+    ]

@@ -1,0 +1,120 @@
+module BoundLab.Numerics.Tests.Training.TrainerTests
+
+open System
+open System.IO
+open Expecto
+open BoundLab.Numerics
+open BoundLab.Numerics.Data
+open BoundLab.Numerics.Losses
+open BoundLab.Numerics.Models
+open BoundLab.Numerics.Optimizers
+open BoundLab.Numerics.Training
+open BoundLab.Numerics.Tests.TestUtil
+
+let private split = DataSplit(blobs 1UL 600 20 4, blobs 2UL 300 20 4)
+
+let private configFull (opt: string) epochs threads seed lr loss (arch: string) =
+    TrainConfig(MlpSpec.Parse(arch), loss, OptimizerConfig(opt, WeightDecay = 1e-4, Beta = 1e5),
+                Schedule(ScheduleKind.Constant, lr), 32, epochs, seed, Threads = threads, RecordSteps = true)
+
+let private config opt epochs threads =
+    configFull opt epochs threads 17UL 0.05 LossKind.CrossEntropy "20-32-16-4"
+
+let private tempDir () =
+    let d = Path.Combine(Path.GetTempPath(), "boundlab-test-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory d |> ignore
+    d
+
+[<Tests>]
+let tests =
+    testList "Numerics.Training" [
+        for opt in [ "sgd"; "sgld"; "gd" ] do
+            testCase (sprintf "%s: bit-identical weights with 1 and 2 threads" opt) <| fun () ->
+                let a = Trainer(config opt 2 1, split).Run()
+                let b = Trainer(config opt 2 2, split).Run()
+                Expect.equal (MlpFile.Sha256 a.Model) (MlpFile.Sha256 b.Model) "same seed, any thread count"
+
+        testCase "sgd learns the blobs (test error < 2%) and records every step" <| fun () ->
+            let r = Trainer(config "sgd" 3 2, split).Run()
+            let last = r.History[r.History.Count - 1]
+            Expect.isLessThan last.TestError 0.02 (sprintf "test error %.3f" last.TestError)
+            Expect.equal r.Steps.Count (3 * 19) "600/32 → 19 steps per epoch"
+            Expect.isTrue (r.Steps |> Seq.forall (fun s -> s.GradNormSquared > 0.0)) "gradient norms recorded"
+
+        testCase "resume from a checkpoint is bit-identical to an uninterrupted run" <| fun () ->
+            let dir = tempDir ()
+            try
+                let straight = Trainer(config "sgld" 3 2, split).Run()
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                Trainer(config "sgld" 1 2, split).Run(checkpoint = ck) |> ignore
+                let resumed = Trainer(config "sgld" 3 2, split).Run(checkpoint = ck, resume = true)
+                Expect.equal (MlpFile.Sha256 resumed.Model) (MlpFile.Sha256 straight.Model) "same weights"
+                Expect.equal resumed.History.Count 3 "history carried over"
+                Expect.equal resumed.Steps.Count straight.Steps.Count "trajectory carried over"
+            finally Directory.Delete(dir, true)
+
+        testCase "resume refuses a checkpoint of another run" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                Trainer(config "sgd" 1 1, split).Run(checkpoint = ck) |> ignore
+                let other = configFull "sgd" 2 1 99UL 0.05 LossKind.CrossEntropy "20-32-16-4"
+                let e = throwsAs<ArgumentException> (fun () -> Trainer(other, split).Run(checkpoint = ck, resume = true) |> ignore)
+                Expect.stringContains e.Message "another run" "explains the mismatch"
+            finally Directory.Delete(dir, true)
+
+        testCase "full-batch GD on least squares converges to the normal-equation solution" <| fun () ->
+            let data = linearRegression 5UL 200 3
+            let cfg = TrainConfig(MlpSpec([| 3; 1 |], Activation.Identity, false), LossKind.Squared,
+                                  OptimizerConfig("gd", Momentum = 0.0), Schedule(ScheduleKind.Constant, 0.3), 64, 200, 1UL)
+            let r = Trainer(cfg, DataSplit(data, data)).Run()
+            // Normal equations (XᵀX) w = Xᵀy solved in float64.
+            let x = data.Inputs.Convert<float>()
+            let y = data.Targets.Convert<float>()
+            let xtx = Array2D.init 3 3 (fun i j -> Seq.sum (seq { for r in 0 .. 199 -> x[r, i] * x[r, j] }))
+            let xty = Array.init 3 (fun i -> Seq.sum (seq { for r in 0 .. 199 -> x[r, i] * y[r, 0] }))
+            let m = MathNetFreeSolve.solve xtx xty
+            let w = r.Model.Weights[0].Data |> Array.map float
+            for i in 0 .. 2 do
+                Expect.floatClose { absolute = 1e-4; relative = 1e-4 } w[i] m[i] (sprintf "w[%d]" i)
+            let losses = r.History |> Seq.map (fun h -> h.TrainLoss) |> Array.ofSeq
+            Expect.isTrue (Array.pairwise losses |> Array.forall (fun (a, b) -> b <= a + 1e-7)) "GD loss is non-increasing at η < 2/ℓ"
+
+        testCase "perturbed GD escapes the saddle at zero weights where GD stays" <| fun () ->
+            let data = linearRegression 6UL 100 4
+            let cfg opt =
+                TrainConfig(MlpSpec([| 4; 8; 1 |], Activation.Tanh, false), LossKind.Squared,
+                            OptimizerConfig(opt, Momentum = 0.0, PgdRadius = 0.1, PgdGradThreshold = 1e-3, PgdStepThreshold = 20, PgdLossThreshold = 1e-4),
+                            Schedule(ScheduleKind.Constant, 0.05), 100, 60, 3UL, Init = Initialization.Gaussian, InitStd = 1e-30)
+            let gd = Trainer(cfg "gd", DataSplit(data, data)).Run()
+            let pgd = Trainer(cfg "pgd", DataSplit(data, data)).Run()
+            let first = gd.History[0].TrainLoss
+            Expect.floatClose { absolute = 1e-9; relative = 1e-6 } gd.History[gd.History.Count - 1].TrainLoss first "GD sits at the saddle"
+            Expect.isLessThan (pgd.History[pgd.History.Count - 1].TrainLoss) (0.5 * first) "PGD escapes and descends"
+
+        testCase "divergence stops with the epoch and step" <| fun () ->
+            let cfg = configFull "sgd" 2 1 17UL 1e6 LossKind.Squared "20-32-16-4"
+            let e = throwsAs<TrainingDivergedException> (fun () -> Trainer(cfg, split).Run() |> ignore)
+            Expect.stringContains e.Message "epoch 1, step" "names where"
+
+        testCase "an architecture that does not fit the data names both sizes" <| fun () ->
+            let cfg = configFull "sgd" 1 1 17UL 0.05 LossKind.CrossEntropy "784-10-4"
+            let e = throwsAs<ArgumentException> (fun () -> Trainer(cfg, split) |> ignore)
+            Expect.stringContains e.Message "784" "the arch's input"
+            Expect.stringContains e.Message "20 features" "the data's width"
+
+        testCase "weights file round-trips and a truncated file is rejected" <| fun () ->
+            let dir = tempDir ()
+            try
+                let r = Trainer(config "sgd" 1 1, split).Run()
+                let path = Path.Combine(dir, "w.bin")
+                MlpFile.Save(r.Model, path)
+                let back = MlpFile.Load path
+                Expect.equal (MlpFile.Sha256 back) (MlpFile.Sha256 r.Model) "same parameters"
+                Expect.equal back.Spec.Arch "20-32-16-4" "same architecture"
+                let bytes = File.ReadAllBytes path
+                File.WriteAllBytes(path, bytes[0 .. bytes.Length - 5])
+                let e = throwsAs<InvalidDataException> (fun () -> MlpFile.Load path |> ignore)
+                Expect.stringContains e.Message path "names the file"
+            finally Directory.Delete(dir, true)
+    ]
