@@ -9,6 +9,7 @@ public static class CommandLine
     /// <summary>Every top-level verb; add a command by adding one line here.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
+        new Commands.BoundsCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

@@ -37,7 +37,7 @@ public static class BoundEvaluator
         if (!applicability.IsApplicable)
             throw new NotApplicableException(entry.Id, applicability.Reason!);
 
-        var point = Prepare(entry, values, out var budget);
+        var (point, budget) = Prepare(entry, values);
         double value = Finite(entry, "value", Evaluator.Evaluate(entry.Formula, point), values);
         var terms = entry.Terms
             .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Evaluator.Evaluate(t.Expression, point), values)))
@@ -48,10 +48,10 @@ public static class BoundEvaluator
     }
 
     /// <summary>
-    /// Checks the inputs and returns the point the formula is evaluated at: post-hoc inputs replaced by their
-    /// grid values and the first δ by its share after the grid union bound. Also returns the δ budget.
+    /// Checks the inputs and returns the point the formula is evaluated at (post-hoc inputs replaced by their
+    /// grid values, the first δ by its share after the grid union bound) together with the δ budget.
     /// </summary>
-    public static IReadOnlyDictionary<string, double> Prepare(BoundEntry entry, IReadOnlyDictionary<string, double> values, out DeltaBudget budget)
+    public static PreparedPoint Prepare(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(values);
@@ -79,15 +79,11 @@ public static class BoundEvaluator
             point[g.Symbol] = g.Point.Value;
 
         if (entry.Confidence.Count == 0)
-        {
-            budget = DeltaBudget.None;
-            return point;
-        }
+            return new PreparedPoint(point, DeltaBudget.None);
         var shares = entry.Confidence.Select(s => s with { Delta = values[s.Symbol] }).ToArray();
         double effective = grids.Aggregate(shares[0].Delta, (d, g) => d * g.Point.Weight);
         point[shares[0].Symbol] = effective;
-        budget = new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective);
-        return point;
+        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective));
     }
 
     /// <summary>The warnings every result of this entry carries.</summary>

@@ -49,3 +49,8 @@ public sealed class NotApplicableException : InvalidOperationException
     /// <summary>Why the entry does not apply.</summary>
     public string Reason { get; }
 }
+
+/// <summary>The checked point a formula is evaluated at, and how δ was spent to get there.</summary>
+/// <param name="Point">Input values with post-hoc inputs on their grid points and δ after the union bound.</param>
+/// <param name="Budget">The δ budget.</param>
+public sealed record PreparedPoint(IReadOnlyDictionary<string, double> Point, DeltaBudget Budget);

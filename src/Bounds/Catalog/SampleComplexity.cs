@@ -44,7 +44,7 @@ public static class SampleComplexity
         double F(long n)
         {
             others[symbol] = n;
-            args ??= compiled.Arguments(BoundEvaluator.Prepare(entry, others, out _));
+            args ??= compiled.Arguments(BoundEvaluator.Prepare(entry, others).Point);
             args[slot] = n;
             double v = compiled.Invoke(args);
             return double.IsFinite(v) ? v

@@ -18,7 +18,7 @@ public static class Sensitivity
     public static IReadOnlyList<PartialDerivative> At(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var point = BoundEvaluator.Prepare(entry, values, out _);
+        var point = BoundEvaluator.Prepare(entry, values).Point;
         return entry.Inputs.Select(input =>
         {
             var derivative = Calculus.Differentiate(entry.Formula, EntryBuilder.SymbolFor(input));
