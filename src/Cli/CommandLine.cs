@@ -9,7 +9,9 @@ public static class CommandLine
     /// <summary>Every top-level verb; add a command by adding one line here.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
-        new Commands.BoundsCommand(),
+        new BoundLab.Cli.Commands.TrainCommand(),
+        new BoundLab.Cli.Commands.DataCommand(),
+        new BoundLab.Cli.Commands.BoundsCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

@@ -77,9 +77,10 @@ public sealed class Trainer
         $"{_data.Train.Name}:{_data.Train.Count}|{_data.Test.Name}:{_data.Test.Count}");
 
     /// <summary>Runs the configured epochs. With a checkpoint folder, saves after every epoch and, when
-    /// <paramref name="resume"/> is set and a checkpoint exists, continues from it.</summary>
+    /// <paramref name="resume"/> is set and a checkpoint exists, continues from it. Cancellation stops
+    /// between steps (OperationCanceledException); the last epoch's checkpoint stays valid.</summary>
     public TrainResult Run(IProgress<TrainProgress>? progress = null, CancellationToken cancel = default,
-        Checkpoint? checkpoint = null, bool resume = false)
+        Checkpoint? checkpoint = null, bool resume = false, Action<EpochRecord>? onEpoch = null)
     {
         Mlp<float> initial = Mlp<float>.Create(_config.Spec, _root.Split("init"), _config.Init, _config.InitStd);
         Mlp<float> net = initial.Clone();
@@ -137,6 +138,7 @@ public sealed class Trainer
             var (_, trainError) = Evaluation.Evaluate(net, _backend, _data.Train, _config.Loss);
             var (testLoss, testError) = Evaluation.Evaluate(net, _backend, _data.Test, _config.Loss);
             history.Add(new EpochRecord(epoch + 1, lr, lossSum / lossCount, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
+            onEpoch?.Invoke(history[^1]);
             checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, optimizer.State);
         }
 

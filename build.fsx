@@ -1,0 +1,59 @@
+// BoundLab build script — a plain F# script (no FAKE):
+//   dotnet fsi build.fsx build | test [--filter TEXT] | bench | data | ci
+// `test` installs what the tests need (Debian's libz3 for the SMT checks) when it is missing.
+open System
+open System.Diagnostics
+open System.IO
+
+let root = __SOURCE_DIRECTORY__
+let args = fsi.CommandLineArgs |> Array.skip 1 |> List.ofArray
+
+let run (cmd: string) (argList: string list) =
+    let psi = ProcessStartInfo(cmd, argList, WorkingDirectory = root, UseShellExecute = false)
+    use p = Process.Start psi
+    p.WaitForExit()
+    p.ExitCode
+
+let runOrFail cmd argList =
+    let code = run cmd argList
+    if code <> 0 then
+        eprintfn "build.fsx: '%s %s' exited with %d" cmd (String.Join(" ", argList)) code
+        exit code
+
+let which (name: string) =
+    (Environment.GetEnvironmentVariable "PATH").Split(':')
+    |> Array.exists (fun d -> File.Exists(Path.Combine(d, name)))
+
+/// libz3 is the in-process SMT solver of src/Bounds (DESIGN.md decision 4).
+let ensureZ3 () =
+    let found =
+        [ "/usr/lib/x86_64-linux-gnu/libz3.so"; "/usr/lib/aarch64-linux-gnu/libz3.so"; "/usr/lib/libz3.so"; "/usr/local/lib/libz3.so" ]
+        |> List.exists File.Exists
+    if not found then
+        if which "apt-get" && Environment.UserName = "root" then
+            eprintfn "build.fsx: installing libz3-dev (Z3, used by the bound verification tests)…"
+            runOrFail "apt-get" [ "update"; "-qq" ]
+            runOrFail "apt-get" [ "install"; "-y"; "-qq"; "libz3-dev" ]
+        else
+            eprintfn "build.fsx: libz3 is missing and cannot be installed here; run `sudo apt-get install libz3-dev` (Debian/Ubuntu)."
+            exit 1
+
+let build () = runOrFail "dotnet" [ "build"; "BoundLab.slnx"; "-c"; "Release"; "-nologo"; "-v"; "q"; "-clp:ErrorsOnly" ]
+
+let test (rest: string list) =
+    ensureZ3 ()
+    runOrFail "dotnet" [ "build"; "tests/Runner/BoundLab.Tests.fsproj"; "-c"; "Release"; "-nologo"; "-v"; "q"; "-clp:ErrorsOnly" ]
+    let dll = Path.Combine(root, "tests", "Runner", "bin", "Release", "net10.0", "BoundLab.Tests.dll")
+    exit (run "dotnet" (dll :: rest))
+
+match args with
+| [ "build" ] -> build ()
+| "test" :: rest -> test rest
+| [ "ci" ] -> build (); test []
+| [ "bench" ] ->
+    runOrFail "bash" [ "bench/compare_gemm.sh" ]
+    runOrFail "bash" [ "bench/compare_mlp.sh" ]
+| "data" :: rest -> runOrFail (Path.Combine(root, "boundlab")) ("data" :: "fetch" :: rest)
+| _ ->
+    eprintfn "usage: dotnet fsi build.fsx build | test [--filter TEXT] | bench | data [--data-dir DIR] | ci"
+    exit 2

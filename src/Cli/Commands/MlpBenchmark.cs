@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using BoundLab.Cli.Framework;
+using BoundLab.Numerics.Backends;
+using BoundLab.Numerics.Losses;
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Optimizers;
+using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Tensors;
+
+namespace BoundLab.Cli.Commands;
+
+/// <summary><c>boundlab bench mlp</c>: training-step throughput (forward, backward, SGD-momentum update)
+/// on a fixed random batch, the same work bench/peers/torch_mlp.py times in PyTorch.</summary>
+internal static class MlpBenchmark
+{
+    /// <summary>Parses the options, runs the benchmark and prints the result.</summary>
+    public static int Run(ArgReader a)
+    {
+        string archText = a.String("--arch", "784-512-512-10");
+        int batch = a.Int("--batch", 128, min: 1);
+        int threads = a.Int("--threads", 0, min: 0, max: 1024);
+        int steps = a.Int("--steps", 50, min: 1);
+        int repeats = a.Int("--repeats", 7, min: 1);
+        bool json = a.Flag("--json");
+        a.Finish();
+        MlpSpec spec;
+        try
+        {
+            spec = MlpSpec.Parse(archText);
+        }
+        catch (ArgumentException)
+        {
+            throw UsageException.BadValue("--arch", archText, "positive widths joined by '-', e.g. 784-512-512-10");
+        }
+
+        var backend = new CpuBackend(threads);
+        var key = RngKey.FromSeed(1);
+        var net = Mlp<float>.Create(spec, key.Split("init"));
+        var x = new Matrix<float>(batch, spec.InputDim);
+        key.Split("x").Stream().FillGaussian(x.Data, 0, 1);
+        RandomStream ys = key.Split("y").Stream();
+        int[] labels = Enumerable.Range(0, batch).Select(_ => ys.NextInt(spec.OutputDim)).ToArray();
+        var grad = new Matrix<float>(batch, spec.OutputDim);
+        var sgd = new Sgd(net.Parameters, momentum: 0.9);
+        long step = 0;
+
+        void TrainSteps(int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Matrix<float> outputs = net.Forward(backend, x);
+                Loss.Compute(LossKind.CrossEntropy, outputs, labels, null, grad);
+                net.Backward(backend, grad);
+                sgd.Step(net.Parameters, 1e-3, step++);
+            }
+        }
+
+        TrainSteps(Math.Max(5, steps / 2));
+        var rates = new double[repeats];
+        for (int r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            TrainSteps(steps);
+            rates[r] = (double)steps * batch / clock.Elapsed.TotalSeconds;
+        }
+
+        Array.Sort(rates);
+        double median = rates[repeats / 2];
+        if (json)
+        {
+            Console.Out.WriteLine(Json.Serialize(new
+            {
+                Benchmark = "mlp",
+                Arch = spec.Arch,
+                Batch = batch,
+                Threads = backend.Threads,
+                Steps = steps,
+                Repeats = repeats,
+                SamplesPerSec = median,
+                Min = rates[0],
+                Max = rates[^1],
+            }));
+        }
+        else
+        {
+            Console.Out.WriteLine($"mlp {spec.Arch} batch {batch}, {backend.Threads} threads: {median:N0} samples/s (median of {repeats}; range {rates[0]:N0} … {rates[^1]:N0})");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using BoundLab.Cli.Framework;
+using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Training;
+
+namespace BoundLab.Cli.Commands;
+
+/// <summary><c>boundlab train</c>: trains an MLP and writes DIR/run.json, DIR/weights.bin,
+/// DIR/weights-init.bin and (when recorded) DIR/trajectory.csv.</summary>
+public sealed class TrainCommand : ICommand
+{
+    /// <inheritdoc />
+    public string Name => "train";
+
+    /// <inheritdoc />
+    public string Summary => "train a network; writes run.json with errors, gap, throughput and the weights";
+
+    /// <inheritdoc />
+    public int Run(IReadOnlyList<string> args)
+    {
+        var reader = new ArgReader(args);
+        if (reader.HelpRequested)
+        {
+            Console.Out.WriteLine(TrainOptions.Help.Replace("{datasets}", string.Join(", ", Datasets.Names), StringComparison.Ordinal));
+            return 0;
+        }
+
+        TrainOptions o = TrainOptions.Parse(reader);
+        string runJson = Path.Combine(o.OutDir, "run.json");
+        if (File.Exists(runJson) && !o.Force && !o.Resume)
+        {
+            throw UsageException.BadValue("--out", o.OutDir, "a folder without a finished run (add --force to overwrite it)");
+        }
+
+        var wall = Stopwatch.StartNew();
+        DataSplit data = Datasets.Load(o.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
+        var trainer = new Trainer(o.Config, data);
+        bool regression = data.Train.Task == TaskKind.Regression;
+        Console.Error.WriteLine(
+            $"training {o.Config.Spec.Arch} ({o.Config.Spec.ParameterCount:N0} parameters) on {data.Train.Name}: " +
+            $"{data.Train.Count:N0} train / {data.Test.Count:N0} test, {o.Config.Optimizer.Kind}, {o.Config.Epochs} epochs, seed {o.Config.Seed}");
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        var checkpoint = new Checkpoint(Path.Combine(o.OutDir, "checkpoint"));
+        var bar = ProgressBar.ForConsole();
+        TrainResult result;
+        try
+        {
+            result = trainer.Run(bar, cancel.Token, checkpoint, o.Resume, r => bar.EpochDone(r, regression));
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine();
+            Console.Error.WriteLine($"interrupted; finished epochs are saved in {checkpoint.Directory}. Continue with the same command plus --out {o.OutDir} --resume.");
+            return 130;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        MlpFile.Save(result.Model, Path.Combine(o.OutDir, "weights.bin"));
+        MlpFile.Save(result.Initial, Path.Combine(o.OutDir, "weights-init.bin"));
+        if (result.Steps.Count > 0)
+        {
+            WriteTrajectory(Path.Combine(o.OutDir, "trajectory.csv"), result.Steps);
+        }
+
+        string json = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds).ToJsonString(Json.Options);
+        Json.WriteAtomically(runJson, json);
+        Directory.Delete(checkpoint.Directory, recursive: true);
+
+        EpochRecord last = result.History[^1];
+        string unit = regression ? "mse" : "error";
+        Console.Error.WriteLine(
+            $"done: train {unit} {last.TrainError:G4}, test {unit} {last.TestError:G4}, gap {last.TestError - last.TrainError:G4}; " +
+            $"{result.SamplesPerSecond:N0} samples/s; wrote {runJson}");
+        return 0;
+    }
+
+    private static void WriteTrajectory(string path, IReadOnlyList<StepRecord> steps)
+    {
+        var sb = new StringBuilder("step,epoch,lr,loss,grad_norm_sq\n");
+        foreach (StepRecord s in steps)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.LearningRate:R},{s.Loss:R},{s.GradNormSquared:R}\n");
+        }
+
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, sb.ToString());
+        File.Move(tmp, path, overwrite: true);
+    }
+}
