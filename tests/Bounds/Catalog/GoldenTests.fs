@@ -26,6 +26,8 @@ let private cases : (string * (string * float) list * float) list = [
     "llq20-gld", [ "C", 1.; "n", 10000.; "grad_sum", 50. ], 0.002
     "llq20-sgld", [ "C", 1.; "n", 10000.; "grad_sum", 50. ], 0.0057417070632347659
     "golowich-frobenius", [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ], 3.2922231704627629
+    "bft-spectral-2", [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "b_1", 15.; "b_2", 4.5; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ], 613.97360313137464
+    "bft-spectral-3", [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "s_3", 1.7; "b_1", 15.; "b_2", 4.5; "b_3", 3.; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ], 1669.6031954291116
     "neyshabur2015-frobenius", [ "depth", 3.; "input_norm", 10.; "frob_prod", 50.; "n", 60000. ], 16.329931618554521
     "nbs18-spectral", [ "input_norm", 10.; "depth", 3.; "width", 512.; "spec_prod", 20.; "frob_ratio_sum", 6.; "gamma", 5.; "n", 60000.; "delta", 0.05 ], 73.548466046564482
     "bft-normalized-margin", [ "margin", 2.; "spectral_complexity", 1000.; "x_norm", 3000.; "n", 60000. ], 0.04
@@ -50,6 +52,19 @@ let tests =
             let r = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
             let mc = r.Terms |> Seq.find (fun t -> t.Name.StartsWith "Monte-Carlo")
             Expect.floatClose { absolute = 0.; relative = 1e-12 } mc.Value 0.029408890728872747 "Monte-Carlo upper bound"
+
+        yield testCase "bft-spectral-2 term by term and its effective δ (golden.py bft())" <| fun () ->
+            let r = eval "bft-spectral-2" [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "b_1", 15.; "b_2", 4.5; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ]
+            let golden = [ 0.05; 0.00013333333333333333; 613.86841562623197; 0.055054171809337255 ]
+            for t, g in List.zip (List.ofSeq r.Terms) golden do
+                Expect.floatClose { absolute = 0.; relative = 1e-12 } t.Value g t.Name
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } r.DeltaBudget.Effective 2.8114692901036579e-18 "δ after 5 grid weights"
+            Expect.equal r.DeltaBudget.Grids.Count 5 "gamma, s_1, s_2, b_1, b_2"
+
+        yield testCase "bft-spectral-L is built on demand for other depths and rejected beyond 32" <| fun () ->
+            let e = BoundCatalog.Get "bft-spectral-5"
+            Expect.equal (e.Inputs |> Seq.filter (fun i -> i.Name.StartsWith "s_") |> Seq.length) 5 "five spectral norms"
+            Expect.throwsT<System.ArgumentException> (fun () -> BoundCatalog.Get "bft-spectral-33" |> ignore) "L = 33"
 
         yield testCase "binomial test-set bound lies between the exact binomial inversion and Hoeffding (golden.py)" <| fun () ->
             // golden.py: exact inversion of P(X ≤ 200 | n = 10000, p) = 0.05 gives 0.022459353017102349.
