@@ -15,8 +15,15 @@ public abstract class Optimizer
 
     /// <summary>Applies one update with the gradients currently stored in <paramref name="parameters"/>.
     /// <paramref name="step"/> is the global step index (0-based), used to key any noise.</summary>
-    /// <returns>The squared norm of the gradient the update used (loss gradient plus weight decay).</returns>
-    public abstract double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step);
+    public abstract void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step);
+
+    /// <summary>The L2 coefficient the update adds to the loss gradient (0 when none).</summary>
+    public virtual double WeightDecay => 0;
+
+    /// <summary>Squared norm of the gradient the next <see cref="Step"/> will use (loss gradient plus
+    /// weight decay), accumulated in float64 — the ‖g_k‖² of the SGLD bounds. Call before Step.</summary>
+    public double GradientNormSquared(IReadOnlyList<Parameter<float>> parameters)
+        => EffectiveGradientNormSquared(parameters, WeightDecay);
 
     /// <summary>Internal state buffers, one per parameter (empty when stateless).</summary>
     public virtual IReadOnlyList<float[]> State => [];

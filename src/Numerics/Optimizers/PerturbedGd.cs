@@ -110,18 +110,12 @@ public sealed class PerturbedGd : Optimizer
     }
 
     /// <inheritdoc />
-    public override double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
     {
-        double norm2 = EffectiveGradientNormSquared(parameters, 0);
-        float lr = (float)learningRate;
+        ArgumentNullException.ThrowIfNull(parameters);
         foreach (Parameter<float> p in parameters)
         {
-            for (int i = 0; i < p.Value.Length; i++)
-            {
-                p.Value[i] -= lr * p.Grad[i];
-            }
+            Update.Descend(p.Value, p.Grad, (float)learningRate, 0);
         }
-
-        return norm2;
     }
 }

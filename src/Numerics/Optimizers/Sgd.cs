@@ -23,7 +23,7 @@ public sealed class Sgd : Optimizer
     public double Momentum { get; }
 
     /// <summary>wd.</summary>
-    public double WeightDecay { get; }
+    public override double WeightDecay { get; }
 
     /// <inheritdoc />
     public override string Name => _fullBatch ? "gd" : "sgd";
@@ -35,31 +35,20 @@ public sealed class Sgd : Optimizer
     public override IReadOnlyList<float[]> State => _velocity;
 
     /// <inheritdoc />
-    public override double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
     {
-        double norm2 = EffectiveGradientNormSquared(parameters, WeightDecay);
+        ArgumentNullException.ThrowIfNull(parameters);
         float lr = (float)learningRate, mu = (float)Momentum, wd = (float)WeightDecay;
         for (int k = 0; k < parameters.Count; k++)
         {
-            float[] w = parameters[k].Value, g = parameters[k].Grad;
             if (_velocity.Length == 0)
             {
-                for (int i = 0; i < w.Length; i++)
-                {
-                    w[i] -= lr * (g[i] + wd * w[i]);
-                }
+                Update.Descend(parameters[k].Value, parameters[k].Grad, lr, wd);
             }
             else
             {
-                float[] v = _velocity[k];
-                for (int i = 0; i < w.Length; i++)
-                {
-                    v[i] = mu * v[i] + (g[i] + wd * w[i]);
-                    w[i] -= lr * v[i];
-                }
+                Update.MomentumDescend(parameters[k].Value, parameters[k].Grad, _velocity[k], lr, mu, wd);
             }
         }
-
-        return norm2;
     }
 }

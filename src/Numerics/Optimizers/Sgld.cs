@@ -25,29 +25,22 @@ public sealed class Sgld : Optimizer
     public double Beta { get; }
 
     /// <summary>wd (the λ of Mou et al.'s ℓ2-regularized objective).</summary>
-    public double WeightDecay { get; }
+    public override double WeightDecay { get; }
 
     /// <inheritdoc />
     public override string Name => "sgld";
 
     /// <inheritdoc />
-    public override double Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
     {
-        double norm2 = EffectiveGradientNormSquared(parameters, WeightDecay);
+        ArgumentNullException.ThrowIfNull(parameters);
         float lr = (float)learningRate, wd = (float)WeightDecay;
         double std = Math.Sqrt(2 * learningRate / Beta);
         RngKey stepKey = _key.Split((ulong)step);
         for (int k = 0; k < parameters.Count; k++)
         {
-            float[] w = parameters[k].Value, g = parameters[k].Grad;
-            for (int i = 0; i < w.Length; i++)
-            {
-                w[i] -= lr * (g[i] + wd * w[i]);
-            }
-
-            GaussianNoise.Add(w, std, stepKey.Split((ulong)k), _threads);
+            Update.Descend(parameters[k].Value, parameters[k].Grad, lr, wd);
+            GaussianNoise.Add(parameters[k].Value, std, stepKey.Split((ulong)k), _threads);
         }
-
-        return norm2;
     }
 }

@@ -174,12 +174,12 @@ public sealed class Trainer
             batch.Gather(order.AsSpan(start, rows));
             double loss = ForwardBackward(net, batch);
             CheckFinite(loss, epoch, step);
-            double norm2 = optimizer.Step(net.Parameters, lr, step);
             if (_config.RecordSteps)
             {
-                steps.Add(new StepRecord(step, epoch + 1, lr, loss, norm2));
+                steps.Add(new StepRecord(step, epoch + 1, lr, loss, optimizer.GradientNormSquared(net.Parameters)));
             }
 
+            optimizer.Step(net.Parameters, lr, step);
             step++;
             lossSum += loss;
             progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, b + 1, stepsPerEpoch, lossSum / (b + 1)));
@@ -211,12 +211,12 @@ public sealed class Trainer
             }
         }
 
-        double norm2 = optimizer.Step(net.Parameters, lr, step);
         if (_config.RecordSteps)
         {
-            steps.Add(new StepRecord(step, epoch + 1, lr, loss, norm2));
+            steps.Add(new StepRecord(step, epoch + 1, lr, loss, optimizer.GradientNormSquared(net.Parameters)));
         }
 
+        optimizer.Step(net.Parameters, lr, step);
         step++;
         progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, 1, 1, loss));
         return (loss, 1, false);

@@ -15,7 +15,8 @@ let tests =
         testCase "SGLD with zero gradient adds N(0, 2η/β) noise" <| fun () ->
             let p = param 400000
             let opt = Sgld(beta = 50.0, weightDecay = 0.0, key = RngKey.FromSeed 3UL, threads = 2)
-            let norm2 = opt.Step([ p ], 0.01, 0L)
+            let norm2 = opt.GradientNormSquared [ p ]
+            opt.Step([ p ], 0.01, 0L)
             Expect.equal norm2 0.0 "zero gradient norm recorded"
             let xs = p.Value |> Array.map float
             let mean = Array.average xs
@@ -32,6 +33,24 @@ let tests =
                 p.Value
             Expect.equal (run 1 0L) (run 2 0L) "thread count does not change the noise"
             Expect.notEqual (run 2 0L) (run 2 1L) "each step draws fresh noise"
+
+        testCase "recorded gradient norm includes weight decay: ‖g + wd·w‖²" <| fun () ->
+            let p = Parameter<float32>("w", [| 1.0f; -2.0f |], [| 0.5f; 0.25f |])
+            let opt = Sgd([ p ], momentum = 0.0, weightDecay = 0.5)
+            // (0.5 + 0.5)² + (0.25 − 1)² = 1 + 0.5625
+            Expect.floatClose Accuracy.veryHigh (opt.GradientNormSquared [ p ]) 1.5625 "‖g + wd·w‖²"
+
+        testCase "vectorized update equals the scalar formula on every element (odd length)" <| fun () ->
+            let n = 1037
+            let s = (RngKey.FromSeed 21UL).Stream()
+            let w0 = Array.init n (fun _ -> float32 (s.NextGaussian()))
+            let g = Array.init n (fun _ -> float32 (s.NextGaussian()))
+            let p = Parameter<float32>("w", Array.copy w0, g)
+            let opt = Sgd([ p ], momentum = 0.9, weightDecay = 0.01)
+            opt.Step([ p ], 0.1, 0L)
+            for i in 0 .. n - 1 do
+                let v = g[i] + 0.01f * w0[i]
+                Expect.equal p.Value[i] (w0[i] - 0.1f * v) (sprintf "element %d" i)
 
         testCase "SGD with momentum follows v ← μv + g + wd·w, w ← w − ηv (two steps by hand)" <| fun () ->
             let p = Parameter<float32>("w", [| 1.0f |], [| 0.5f |])
