@@ -18,6 +18,11 @@ public sealed record Citation(string Authors, int Year, string Work, string Loca
 /// <param name="Expression">The part as an expression over the entry's inputs.</param>
 public sealed record NamedTerm(string Name, Expr Expression);
 
+/// <summary>A failure-probability input of an entry and what it pays for.</summary>
+/// <param name="Symbol">The input symbol (domain (0, 1)).</param>
+/// <param name="Purpose">What this part of δ pays for.</param>
+public sealed record ConfidenceInput(string Symbol, string Purpose);
+
 /// <summary>An input taken from the trained network that the bound pays a union bound for.</summary>
 /// <param name="Symbol">The input symbol.</param>
 /// <param name="Grid">The geometric grid its value is moved onto.</param>
@@ -54,7 +59,7 @@ public sealed record BoundEntry
     /// <summary>What was checked and where (see SOURCES.md).</summary>
     public required string ProvenanceNote { get; init; }
     /// <summary>The failure-probability symbols and what each pays for; the first receives the grid union bound.</summary>
-    public IReadOnlyList<DeltaShare> Confidence { get; init; } = Array.Empty<DeltaShare>();
+    public IReadOnlyList<ConfidenceInput> Confidence { get; init; } = Array.Empty<ConfidenceInput>();
     /// <summary>Inputs measured on the trained network that go through a geometric-grid union bound.</summary>
     public IReadOnlyList<PostHocQuantity> PostHoc { get; init; } = Array.Empty<PostHocQuantity>();
     /// <summary>The value at or above which the bound says nothing (1 for error rates); null for measures.</summary>

@@ -80,7 +80,7 @@ public static class BoundEvaluator
 
         if (entry.Confidence.Count == 0)
             return new PreparedPoint(point, DeltaBudget.None);
-        var shares = entry.Confidence.Select(s => s with { Delta = values[s.Symbol] }).ToArray();
+        var shares = entry.Confidence.Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
         double effective = grids.Aggregate(shares[0].Delta, (d, g) => d * g.Point.Weight);
         point[shares[0].Symbol] = effective;
         return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective));

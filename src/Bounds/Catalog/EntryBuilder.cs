@@ -8,7 +8,7 @@ internal sealed class EntryBuilder
     private readonly List<BoundInput> inputs = new();
     private readonly List<Precondition> preconditions = new();
     private readonly List<NamedTerm> terms = new();
-    private readonly List<DeltaShare> confidence = new();
+    private readonly List<ConfidenceInput> confidence = new();
     private readonly List<PostHocQuantity> postHoc = new();
     private readonly List<string> assumptions = new();
 
@@ -26,7 +26,7 @@ internal sealed class EntryBuilder
     /// <summary>Declares a failure-probability input (domain (0, 1)) and what it pays for.</summary>
     public Symbol Delta(string name, string purpose)
     {
-        confidence.Add(new DeltaShare(name, double.NaN, purpose));
+        confidence.Add(new ConfidenceInput(name, purpose));
         return Input(name, $"failure probability: {purpose}", InputDomain.OpenUnitInterval);
     }
 

@@ -170,3 +170,12 @@ for name, args in [("bft-spectral-2", (mpf("0.05"), 8, [mpf("3.2"), mpf("2.1")],
     total, terms, deff, R = bft(*args)
     show(name, total)
     print("   terms:", [mp.nstr(t, 17) for t in terms], "delta_eff:", mp.nstr(deff, 17), "R at grid:", mp.nstr(R, 17))
+
+print("# Dr17Prior: 2KL = (sqd + Σs)/λ − Σ ln s + P ln λ − P, λ_j = 0.1 exp(−j/100); optimized λ = 0.003")
+P, sqd, sums, sumlog = 1000, mpf("25.3"), mpf("12.1"), 1000 * log(mpf("0.0121"))
+klj = lambda lam: ((sqd + sums) / lam - sumlog + P * log(lam) - P) / 2
+jstar = 100 * log(mpf("0.1") / mpf("0.003"))
+print("j* =", mp.nstr(jstar, 17))
+for j in (int(floor(jstar)), int(ceil(jstar))):
+    lam = mpf("0.1") * exp(-mpf(j) / 100)
+    print(f"j={j} lambda={mp.nstr(lam, 17)} KL={mp.nstr(klj(lam), 17)} KL+2lnj={mp.nstr(klj(lam) + 2 * log(j), 17)}")
