@@ -11,7 +11,7 @@ public static class BoundCatalog
     {
         Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(),
         Vc.Mohri(), Vc.Vapnik(),
-        Margin.Mohri(), Margin.MohriUniform(), Margin.Golowich(),
+        Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
         Spectral.Bft(2), Spectral.Bft(3),
         PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
         Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),

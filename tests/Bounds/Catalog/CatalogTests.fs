@@ -44,7 +44,8 @@ let tests =
         yield testCase "provenance table (SOURCES.md)" <| fun () ->
             let byProvenance p = [ for e in BoundCatalog.All do if e.Provenance = p then e.Id ] |> Set.ofList
             Expect.equal (byProvenance Provenance.Verified)
-                (set [ "test-set-hoeffding"; "test-set-binomial"; "dr17"; "llq20-gld"; "llq20-sgld" ]) "verified entries"
+                (set [ "test-set-hoeffding"; "test-set-binomial"; "vc-mohri"; "vc-vapnik"; "margin-mohri"; "margin-mohri-uniform"
+                       "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld" ]) "verified entries"
             Expect.equal (byProvenance Provenance.Measure)
                 (set [ "neyshabur2015-frobenius"; "bft-normalized-margin"; "nbs18-spectral"; "mou18-stability"; "mou18-pacbayes" ]) "measures"
 

@@ -65,6 +65,10 @@ let tests =
             Expect.isTrue (e :? NotApplicableException) "type"
             Expect.stringContains e.Message "binary" "reason"
 
+        yield testCase "the multiclass margin bound rejects k = 1" <| fun () ->
+            let e = catch (fun () -> eval "margin-mohri-multiclass" [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 1.; "n", 100.; "delta", 0.05 ] |> ignore)
+            Expect.stringContains e.Message "k = 1" "names k"
+
         yield testCase "PAC-Bayes entries apply to any number of classes" <| fun () ->
             Expect.isTrue (BoundEvaluator.Applicability(BoundCatalog.Get "pacbayes-maurer", 10).IsApplicable) "maurer"
 
@@ -84,7 +88,9 @@ let tests =
             Expect.exists r.Warnings (fun w -> w.Contains "not a bound") "warning"
 
         yield testCase "unverified entries warn, verified ones do not" <| fun () ->
-            Expect.exists (eval "vc-mohri" vc).Warnings (fun w -> w.StartsWith "unverified") "vc-mohri warns"
+            let maurer = eval "pacbayes-maurer" [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ]
+            Expect.exists maurer.Warnings (fun w -> w.StartsWith "unverified") "pacbayes-maurer warns"
+            Expect.isEmpty (eval "vc-mohri" vc).Warnings "vc-mohri is verified"
             let dr = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
             Expect.isEmpty dr.Warnings "dr17 is verified and has no unchecked assumptions"
 

@@ -17,6 +17,7 @@ let private cases : (string * (string * float) list * float) list = [
     "vc-vapnik", [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ], 0.88877746666731807
     "margin-mohri", [ "emp_margin_loss", 0.05; "rho", 0.5; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.13074304547221858
     "margin-mohri-uniform", [ "emp_margin_loss", 0.05; "rho", 0.5; "r", 1.; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.18273176173060093
+    "margin-mohri-multiclass", [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 10.; "n", 60000.; "delta", 0.05 ], 0.074996442295568911
     "pacbayes-maurer", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ], 0.15389207662355898
     "pacbayes-mcallester", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ], 0.2344654165012155
     "pacbayes-catoni", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15449696070650736

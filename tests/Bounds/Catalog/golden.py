@@ -179,3 +179,6 @@ print("j* =", mp.nstr(jstar, 17))
 for j in (int(floor(jstar)), int(ceil(jstar))):
     lam = mpf("0.1") * exp(-mpf(j) / 100)
     print(f"j={j} lambda={mp.nstr(lam, 17)} KL={mp.nstr(klj(lam), 17)} KL+2lnj={mp.nstr(klj(lam) + 2 * log(j), 17)}")
+
+print("# margin-mohri-multiclass: emp_margin_loss=0.05, rho=2, rademacher_pi1=0.001, k=10, n=60000, delta=0.05")
+show("margin-mohri-multiclass", mpf("0.05") + 4 * 10 / mpf(2) * mpf("0.001") + sqrt(log(1 / mpf("0.05")) / (2 * 60000)))

@@ -6,7 +6,7 @@ namespace BoundLab.Bounds.Catalog.Entries;
 internal static class Margin
 {
     private const string BinaryOnly =
-        "The binary margin theorem (Mohri et al. 2018 Thm 5.8/5.9) is for real-valued binary classifiers; the multiclass version (Thm 9.2) is not in the catalog.";
+        "The binary margin theorem (Mohri et al. 2018 Thm 5.8/5.9) is for real-valued binary classifiers; use margin-mohri-multiclass (Thm 9.2) for k > 2 classes.";
 
     // Ratio of the grids for margins and norm products: fine enough that rounding costs at most 10 %,
     // coarse enough that the index penalty 2 ln i stays a few nats.
@@ -25,8 +25,8 @@ internal static class Margin
         b.Term("complexity", 2 / rho * rad);
         b.Term("confidence", 3 * Expr.Sqrt(Expr.Ln(2 / delta) / (2 * n)));
         return b.Build("margin-mohri", "Binary margin bound, fixed margin", BoundFamily.Rademacher, BoundTarget.TestError,
-            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Theorem 5.8"),
-            Provenance.Unverified, "BOUNDS.md records it as verified; only restatements of the same shape were found (SOURCES.md).",
+            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Theorem 5.8, eq. (5.40)"),
+            Provenance.Verified, "verified: Theorem 5.8, eq. (5.40), read in a transcription of the 2nd edition (SOURCES.md).",
             binaryOnlyReason: BinaryOnly);
     }
 
@@ -47,9 +47,30 @@ internal static class Margin
         b.Term("margin union", Expr.Sqrt(Expr.Ln(Expr.Ln(2 * r / rho) / Expr.Ln(2)) / n));
         b.Term("confidence", 3 * Expr.Sqrt(Expr.Ln(4 / delta) / (2 * n)));
         return b.Build("margin-mohri-uniform", "Binary margin bound, uniform over the margin", BoundFamily.Rademacher, BoundTarget.TestError,
-            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Theorem 5.9"),
-            Provenance.Unverified, "BOUNDS.md records it as verified; the statement was not reached in this session (SOURCES.md).",
+            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Theorem 5.9, eq. (5.42)"),
+            Provenance.Verified, "verified: Theorem 5.9, eq. (5.42), read in a transcription of the 2nd edition (SOURCES.md).",
             binaryOnlyReason: BinaryOnly);
+    }
+
+    // Mohri, Rostamizadeh, Talwalkar (2018), Foundations of Machine Learning 2nd ed., Theorem 9.2, eq. (9.10):
+    // R ≤ R̂_ρ + (4k/ρ) ℜ_m(Π₁(H)) + sqrt(ln(1/δ)/(2m)), with the expected (not empirical) Rademacher complexity
+    // of Π₁(H) = {x ↦ h(x, y) : y ∈ Y, h ∈ H}; the book gives no empirical-complexity version of this theorem.
+    internal static BoundEntry MohriMulticlass()
+    {
+        var b = new EntryBuilder();
+        var loss = b.Input("emp_margin_loss", "empirical multiclass margin loss R̂_ρ at margin rho", InputDomain.UnitInterval);
+        var rho = b.Input("rho", "margin ρ, fixed before seeing the data", InputDomain.PositiveReal);
+        var rad = b.Input("rademacher_pi1", "an upper bound on the expected Rademacher complexity ℜ_m(Π₁(H)) of the per-class scores", InputDomain.NonNegativeReal);
+        var k = b.Input("k", "number of classes", InputDomain.PositiveInteger);
+        var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
+        var delta = b.Delta("delta", "concentration of the margin loss");
+        b.Require("k", "k ≥ 2", v => v["k"] >= 2, v => $"{EntryBuilder.Show(v, "k")} is not a classification problem: Theorem 9.2 needs k ≥ 2 classes.");
+        b.Term("margin loss", loss);
+        b.Term("complexity", 4 * k / rho * rad);
+        b.Term("confidence", Expr.Sqrt(Expr.Ln(1 / delta) / (2 * n)));
+        return b.Build("margin-mohri-multiclass", "Multiclass margin bound, fixed margin", BoundFamily.Rademacher, BoundTarget.TestError,
+            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Theorem 9.2, eq. (9.10)"),
+            Provenance.Verified, "verified: Theorem 9.2, eq. (9.10), read in a transcription of the 2nd edition (SOURCES.md).");
     }
 
     // Golowich, Rakhlin, Shamir (2018), Size-independent sample complexity of neural networks, Theorem 1

@@ -29,20 +29,21 @@ internal static class Vc
         b.Term("complexity", Expr.Sqrt(2 * d * Expr.Ln(Expr.E * n / d) / n));
         b.Term("confidence", Expr.Sqrt(Expr.Ln(1 / delta) / (2 * n)));
         return b.Build("vc-mohri", "VC bound (growth function via Sauer's lemma)", BoundFamily.Vc, BoundTarget.TestError,
-            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Corollary 3.19"),
-            Provenance.Unverified, "BOUNDS.md records it as verified against Cor. 3.19; this session's search did not reach the statement (SOURCES.md).",
+            new Citation("Mohri, Rostamizadeh, Talwalkar", 2018, "Foundations of Machine Learning (2nd ed.)", "Corollary 3.19, eq. (3.29)"),
+            Provenance.Verified, "verified: Corollary 3.19, eq. (3.29), read in a transcription of the 2nd edition (SOURCES.md).",
             binaryOnlyReason: BinaryOnly);
     }
 
-    // Vapnik (1998), Statistical Learning Theory; written in the form of Mohri et al. (2018) eq. (3.31).
+    // Vapnik (1998), Statistical Learning Theory, in the form of Mohri et al. (2018, 2nd ed.) section 3.3: the
+    // unnumbered display after eq. (3.30) (Sauer's lemma combined with (3.23)).
     internal static BoundEntry Vapnik()
     {
         var (b, err, n, d, delta) = Inputs();
         b.Term("train error", err);
         b.Term("complexity and confidence", Expr.Sqrt((8 * d * Expr.Ln(2 * Expr.E * n / d) + 8 * Expr.Ln(4 / delta)) / n));
         return b.Build("vc-vapnik", "Vapnik's VC bound", BoundFamily.Vc, BoundTarget.TestError,
-            new Citation("Vapnik", 1998, "Statistical Learning Theory", "as written in Mohri et al. (2018) eq. (3.31)"),
-            Provenance.Unverified, "BOUNDS.md records it as verified; this session did not reach eq. (3.31) (SOURCES.md).",
+            new Citation("Vapnik", 1998, "Statistical Learning Theory", "as written in Mohri et al. (2018, 2nd ed.), section 3.3, display after eq. (3.30)"),
+            Provenance.Verified, "verified: read in a transcription of Mohri et al. 2nd ed., section 3.3 (unnumbered, after eq. (3.30); BOUNDS.md's 'eq. 3.31' is the realizable lower bound in that edition) (SOURCES.md).",
             binaryOnlyReason: BinaryOnly);
     }
 }
