@@ -72,7 +72,8 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
 
         var init = Enum.Parse<Initialization>(a.Choice("--init", "he", "he", "lecun", "gaussian"), ignoreCase: true);
         double initStd = a.Double("--init-std", 0.01, 0, double.MaxValue, minExclusive: true);
-        LossKind loss = Loss.All.First(k => Loss.Name(k) == a.Choice("--loss", "cross-entropy", Loss.All.Select(Loss.Name).ToArray()));
+        string lossName = a.Choice("--loss", "cross-entropy", Loss.All.Select(Loss.Name).ToArray());
+        LossKind loss = Loss.All.First(k => Loss.Name(k) == lossName);
 
         string optimizer = a.Choice("--optimizer", "sgd", OptimizerKinds.All.ToArray());
         double lr = a.Double("--lr", 0.05, 0, double.MaxValue, minExclusive: true);

@@ -77,8 +77,8 @@ let tests =
         ]
 
         testCase "bad hyper-parameters name the argument" <| fun () ->
-            let e = throwsAs<ArgumentOutOfRangeException> (fun () -> Schedule(ScheduleKind.Constant, -1.0) |> ignore)
+            let e = throwsOf<ArgumentOutOfRangeException> (fun () -> Schedule(ScheduleKind.Constant, -1.0) |> ignore) "expected error"
             Expect.stringContains e.Message "baseRate" "names the argument"
-            let e2 = throwsAs<ArgumentOutOfRangeException> (fun () -> Sgld(0.0, 0.0, RngKey.FromSeed 1UL, 1) |> ignore)
+            let e2 = throwsOf<ArgumentOutOfRangeException> (fun () -> Sgld(0.0, 0.0, RngKey.FromSeed 1UL, 1) |> ignore) "expected error"
             Expect.stringContains e2.Message "beta" "names β"
     ]

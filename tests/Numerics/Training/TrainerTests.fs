@@ -59,7 +59,7 @@ let tests =
                 let ck = Checkpoint(Path.Combine(dir, "ck"))
                 Trainer(config "sgd" 1 1, split).Run(checkpoint = ck) |> ignore
                 let other = configFull "sgd" 2 1 99UL 0.05 LossKind.CrossEntropy "20-32-16-4"
-                let e = throwsAs<ArgumentException> (fun () -> Trainer(other, split).Run(checkpoint = ck, resume = true) |> ignore)
+                let e = throwsOf<ArgumentException> (fun () -> Trainer(other, split).Run(checkpoint = ck, resume = true) |> ignore) "expected error"
                 Expect.stringContains e.Message "another run" "explains the mismatch"
             finally Directory.Delete(dir, true)
 
@@ -94,12 +94,12 @@ let tests =
 
         testCase "divergence stops with the epoch and step" <| fun () ->
             let cfg = configFull "sgd" 2 1 17UL 1e6 LossKind.Squared "20-32-16-4"
-            let e = throwsAs<TrainingDivergedException> (fun () -> Trainer(cfg, split).Run() |> ignore)
+            let e = throwsOf<TrainingDivergedException> (fun () -> Trainer(cfg, split).Run() |> ignore) "expected error"
             Expect.stringContains e.Message "epoch 1, step" "names where"
 
         testCase "an architecture that does not fit the data names both sizes" <| fun () ->
             let cfg = configFull "sgd" 1 1 17UL 0.05 LossKind.CrossEntropy "784-10-4"
-            let e = throwsAs<ArgumentException> (fun () -> Trainer(cfg, split) |> ignore)
+            let e = throwsOf<ArgumentException> (fun () -> Trainer(cfg, split) |> ignore) "expected error"
             Expect.stringContains e.Message "784" "the arch's input"
             Expect.stringContains e.Message "20 features" "the data's width"
 
@@ -114,7 +114,7 @@ let tests =
                 Expect.equal back.Spec.Arch "20-32-16-4" "same architecture"
                 let bytes = File.ReadAllBytes path
                 File.WriteAllBytes(path, bytes[0 .. bytes.Length - 5])
-                let e = throwsAs<InvalidDataException> (fun () -> MlpFile.Load path |> ignore)
+                let e = throwsOf<InvalidDataException> (fun () -> MlpFile.Load path |> ignore) "expected error"
                 Expect.stringContains e.Message path "names the file"
             finally Directory.Delete(dir, true)
     ]
