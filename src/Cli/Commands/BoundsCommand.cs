@@ -46,15 +46,24 @@ public sealed class BoundsCommand : ICommand
             PrintHelp();
             return 0;
         }
-        return verb switch
+        try
         {
-            "list" => List(reader),
-            "show" => Show(reader),
-            "eval" => Eval(reader),
-            "solve" => Solve(reader),
-            "sensitivity" => Sensitivity(reader),
-            _ => throw UsageException.BadValue("bounds", verb, "list, show, eval, solve, sensitivity"),
-        };
+            return verb switch
+            {
+                "list" => List(reader),
+                "show" => Show(reader),
+                "eval" => Eval(reader),
+                "solve" => Solve(reader),
+                "sensitivity" => Sensitivity(reader),
+                _ => throw UsageException.BadValue("bounds", verb, "list, show, eval, solve, sensitivity"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            // The catalog's messages already name the symbol, value and allowed set; drop .NET's "(Parameter 'x')" suffix.
+            string message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+            throw new UsageException(message);
+        }
     }
 
     private void PrintHelp()
