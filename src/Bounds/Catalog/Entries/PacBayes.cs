@@ -13,7 +13,8 @@ internal static class PacBayes
         var kl = b.Input("kl", "KL(Q‖P) between posterior and data-independent prior, in nats", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes bound, uniform over posteriors");
-        b.Require("n", "n ≥ 8", v => v["n"] >= 8, v => $"{EntryBuilder.Show(v, "n")} is too small: Maurer's theorem is stated for n ≥ 8.");
+        // Restatements of Maurer's Theorem 5 carry the condition n ≥ 8 (not read in the paper); kept because it only narrows the domain.
+        b.Require("n", "n ≥ 8", v => v["n"] >= 8, v => $"{EntryBuilder.Show(v, "n")} is too small: Maurer's theorem is stated (in restatements) for n ≥ 8.");
         b.Term("empirical risk", risk);
         var budget = b.Term("kl budget (KL + ln(2√n/δ))/n", (kl + Expr.Ln(2 * Expr.Sqrt(n) / delta)) / n);
         return b.Build("pacbayes-maurer", "PAC-Bayes-kl bound (Maurer)", BoundFamily.PacBayes, BoundTarget.TestError,
