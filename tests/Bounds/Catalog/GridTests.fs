@@ -34,7 +34,9 @@ let tests =
             let indices = [ for k in -50 .. 50 -> grid.Snap(Math.Pow(1.1, float k) * 1.0000001, SnapDirection.Down).Index ] |> List.sort
             Expect.equal indices [ 1 .. 101 ] "indices"
 
-        yield testProperty "rounding keeps the bound valid and costs at most one ratio" <| fun (x: FsCheck.NormalFloat) ->
+        // Fixed seed so CI runs are reproducible (STYLE.md); change it to explore.
+        yield testPropertyWithConfig { FsCheckConfig.defaultConfig with replay = Some (20261123UL, 97UL, None) }
+                  "rounding keeps the bound valid and costs at most one ratio" <| fun (x: FsCheck.NormalFloat) ->
             let v = Math.Exp(x.Get % 50.)
             let up = grid.Snap(v, SnapDirection.Up)
             let down = grid.Snap(v, SnapDirection.Down)
