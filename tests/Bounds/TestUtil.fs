@@ -50,6 +50,23 @@ let expectUnsat (script: string) message =
 let expectProvedEqual (left: Expr) (right: Expr) message =
     expectUnsat (SmtLibEncoder.EqualityObligation(left, right)) message
 
+/// Rules whose variables match numbers only are proved on this grid of exponents (each value that
+/// satisfies the variable's domain), since SMT-LIB has no power with a symbolic exponent to quantify over.
+let numberGrid = [ Rational(1, 3); Rational(1, 2); Rational(2); Rational(3); Rational(-1); Rational(-2) ]
+
+/// All bindings of a rule: symbolic variables bound to themselves, number variables to every grid value in their domain.
+let ruleInstances (rule: RewriteRule) =
+    let rec go (vars: RuleVariable list) =
+        match vars with
+        | [] -> [ [] ]
+        | v :: rest ->
+            let choices =
+                if v.NumberOnly then
+                    numberGrid |> List.map Expr.Num |> List.filter (fun n -> Signs.Satisfies(n, v.Symbol.Domain))
+                else [ v.Symbol :> Expr ]
+            [ for c in choices do for tail in go rest -> (v.Symbol.Name, c) :: tail ]
+    go (List.ofSeq rule.Variables) |> List.map bindings
+
 /// A deliberately naive second reading of infix text straight into SMT-LIB, with no simplification at all
 /// (+ - * / ^ with integer exponents, numbers, names, parentheses). Normal-form tests compare the
 /// normalized expression against this literal reading with Z3, so the normalizer is checked by a

@@ -5,23 +5,6 @@ open BoundLab.Bounds.Symbolic
 open BoundLab.Bounds.Verification
 open BoundLab.Bounds.Tests.TestUtil
 
-/// Rules whose variables match numbers only are proved on this grid of exponents (each value that
-/// satisfies the variable's domain), since SMT-LIB has no power with a symbolic exponent to quantify over.
-let numberGrid = [ Rational(1, 3); Rational(1, 2); Rational(2); Rational(3); Rational(-1); Rational(-2) ]
-
-/// All bindings of a rule: symbolic variables bound to themselves, number variables to every grid value in their domain.
-let instances (rule: RewriteRule) =
-    let rec go (vars: RuleVariable list) =
-        match vars with
-        | [] -> [ [] ]
-        | v :: rest ->
-            let choices =
-                if v.NumberOnly then
-                    numberGrid |> List.map Expr.Num |> List.filter (fun n -> Signs.Satisfies(n, v.Symbol.Domain))
-                else [ v.Symbol :> Expr ]
-            [ for c in choices do for tail in go rest -> (v.Symbol.Name, c) :: tail ]
-    go (List.ofSeq rule.Variables) |> List.map bindings
-
 [<Tests>]
 let tests =
     testList "Bounds.Symbolic.RewriteRules" [
@@ -31,13 +14,13 @@ let tests =
         testList "each rule is proved by Z3 (left ≠ right is unsat)" [
             for rule in RewriteRules.All ->
                 testCase $"{rule.Name}: {rule.Identity}" <| fun () ->
-                    for b in instances rule do
+                    for b in ruleInstances rule do
                         expectProvedEqual (rule.InstantiateLeft b) (rule.InstantiateRight b) rule.Identity
         ]
         testList "the constructors apply each rule" [
             for rule in RewriteRules.All ->
                 testCase rule.Name <| fun () ->
-                    for b in instances rule do
+                    for b in ruleInstances rule do
                         let rebuilt = Calculus.Substitute(rule.InstantiateLeft b, bindings [])
                         Expect.equal rebuilt (rule.InstantiateRight b) $"{rule.InstantiateLeft b}"
         ]
