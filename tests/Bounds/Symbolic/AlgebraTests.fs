@@ -93,6 +93,15 @@ let tests =
             Expect.equal a b "same normal form"
             Expect.equal (a.GetHashCode()) (b.GetHashCode()) "same hash"
             Expect.notEqual (sym "x") (symIn Domain.Real "x") "domain is part of a symbol"
+        testCase "instance shortcuts agree with the static services" <| fun () ->
+            let e = parse "sqrt(x) + ln(y)"
+            Expect.equal (e.Evaluate(values [ "x", 4.0; "y", 1.0 ])) 2.0 "Evaluate"
+            Expect.equal (e.Differentiate(sym "y")) (parse "1/y") "Differentiate"
+            Expect.equal (e.Substitute(bindings [ "y", Expr.E ])) (parse "sqrt(x) + 1") "Substitute"
+            Expect.equal [ for s in e.FreeSymbols -> s.Name ] [ "x"; "y" ] "FreeSymbols"
+            Expect.equal (e.ToUnicode()) "√(x) + ln(y)" "Unicode"
+            Expect.equal (e.ToLatex()) @"\sqrt{x} + \ln\left(y\right)" "LaTeX"
+            Expect.equal (e.ToSmtLib()) "(+ bl.pow.0 (bl.ln y))" "SMT-LIB"
         testCase "operators with ints and doubles from F#" <| fun () ->
             let n, d = sym "n", sym "d"
             let e = 2 * n * Expr.Ln(Expr.E * n / d)

@@ -25,9 +25,12 @@ let tests =
             for rule in RewriteRules.All ->
                 testCase rule.Name <| fun () ->
                     requireCvc5 ()
-                    for b in ruleInstances rule do
+                    // At most 6 instances per rule and 2 s for the undecided ones keep this cross-check under
+                    // a minute; Z3 (RewriteRulesTests) checks every instance.
+                    let limit = TimeSpan.FromSeconds(if cvc5Undecided.Contains rule.Name then 2.0 else 5.0)
+                    for b in ruleInstances rule |> List.truncate 6 do
                         let script = SmtLibEncoder.EqualityObligation(rule.InstantiateLeft b, rule.InstantiateRight b)
-                        let r = Cvc5Solver.Check(script, TimeSpan.FromSeconds 5.0)
+                        let r = Cvc5Solver.Check(script, limit)
                         if cvc5Undecided.Contains rule.Name then
                             Expect.notEqual r.Verdict SmtVerdict.Sat $"cvc5 found a counterexample to {rule.Identity}: {r.Output}"
                         else
