@@ -23,6 +23,9 @@ let catch<'T when 'T :> exn> (f: unit -> unit) : 'T =
     | Some e -> e
     | None -> failtestf "expected %s" typeof<'T>.Name
 
+/// The VC bound of Mohri et al. (2018, Cor. 3.19) plus the training error: the running example of the tests.
+let vcBound = "sqrt(2*d*ln(e*n/d)/n) + sqrt(ln(1/delta)/(2*n)) + train_error"
+
 /// Parses with default (positive real) domains.
 let parse text = Parser.Parse(text)
 
