@@ -13,6 +13,8 @@ namespace BoundLab.Bounds.Symbolic;
 /// <item>operands are sorted by <see cref="ExprOrder"/> (commutativity);</item>
 /// <item>∞ absorbs in sums, Undefined absorbs everywhere, 0·∞ and (−c)·∞ are Undefined.</item>
 /// </list>
+/// Products are never expanded over sums (not even c·(a + b)): expansion would make the normal form
+/// depend on the order of construction, e.g. (2·(a + b))·x versus 2·((a + b)·x).
 /// Function-level identities live in <see cref="RewriteRules"/>.
 /// </summary>
 internal static class Algebra

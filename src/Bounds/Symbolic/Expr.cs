@@ -39,10 +39,16 @@ public abstract partial class Expr : IEquatable<Expr>
     public static Symbol Sym(string name, Domain domain = Domain.PositiveReal) => new(name, domain);
 
     /// <summary>The n-ary sum, normalized.</summary>
-    public static Expr Add(params IEnumerable<Expr> terms) => Algebra.Sum(terms);
+    public static Expr Add(params Expr[] terms) => Algebra.Sum(terms);
+
+    /// <summary>The n-ary sum, normalized.</summary>
+    public static Expr Add(IEnumerable<Expr> terms) => Algebra.Sum(terms);
 
     /// <summary>The n-ary product, normalized.</summary>
-    public static Expr Multiply(params IEnumerable<Expr> factors) => Algebra.Product(factors);
+    public static Expr Multiply(params Expr[] factors) => Algebra.Product(factors);
+
+    /// <summary>The n-ary product, normalized.</summary>
+    public static Expr Multiply(IEnumerable<Expr> factors) => Algebra.Product(factors);
 
     /// <summary>base^exponent, normalized.</summary>
     public static Expr Pow(Expr @base, Expr exponent) => Algebra.Power(@base, exponent);
@@ -57,10 +63,16 @@ public abstract partial class Expr : IEquatable<Expr>
     public static Expr Exp(Expr x) => Functions.Exp(x);
 
     /// <summary>The n-ary minimum (flattened, deduplicated, numbers folded).</summary>
-    public static Expr Min(params IEnumerable<Expr> args) => Functions.MinMax(FunctionKind.Min, args);
+    public static Expr Min(params Expr[] args) => Functions.MinMax(FunctionKind.Min, args);
+
+    /// <summary>The n-ary minimum of a sequence.</summary>
+    public static Expr Min(IEnumerable<Expr> args) => Functions.MinMax(FunctionKind.Min, args);
 
     /// <summary>The n-ary maximum (flattened, deduplicated, numbers folded).</summary>
-    public static Expr Max(params IEnumerable<Expr> args) => Functions.MinMax(FunctionKind.Max, args);
+    public static Expr Max(params Expr[] args) => Functions.MinMax(FunctionKind.Max, args);
+
+    /// <summary>The n-ary maximum of a sequence.</summary>
+    public static Expr Max(IEnumerable<Expr> args) => Functions.MinMax(FunctionKind.Max, args);
 
     /// <summary>kl⁻¹(q, c) = sup{p ∈ [q, 1] : kl(q‖p) ≤ c}, the inverse of the binary KL divergence in its second argument.</summary>
     public static Expr KlInv(Expr q, Expr c) => Functions.KlInv(q, c);

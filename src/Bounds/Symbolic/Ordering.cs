@@ -23,7 +23,14 @@ public sealed class ExprOrder : IComparer<Expr>
         if (a is Number x && b is Number y) return x.Value.CompareTo(y.Value);
         if (a is Number) return -1;
         if (b is Number) return 1;
-        if (a is Product || b is Product) return CompareLists(Operands<Product>(a), Operands<Product>(b));
+        if (a is Product || b is Product)
+        {
+            // The numeric coefficient is the last tie-breaker, so that x, −y, 2·z sort as x, y, z.
+            var (ca, ra) = SplitCoefficient(Operands<Product>(a));
+            var (cb, rb) = SplitCoefficient(Operands<Product>(b));
+            int byRest = CompareLists(ra, rb);
+            return byRest != 0 ? byRest : ca.CompareTo(cb);
+        }
         if (a is Sum || b is Sum) return CompareLists(Operands<Sum>(a), Operands<Sum>(b));
         if (a is Power || b is Power)
         {
@@ -59,6 +66,9 @@ public sealed class ExprOrder : IComparer<Expr>
         Sum s when typeof(T) == typeof(Sum) => s.Terms,
         _ => [e],
     };
+
+    private static (Rational, ImmutableArray<Expr>) SplitCoefficient(ImmutableArray<Expr> factors) =>
+        factors[0] is Number n ? (n.Value, factors.RemoveAt(0)) : (Rational.One, factors);
 
     private int CompareLists(ImmutableArray<Expr> a, ImmutableArray<Expr> b)
     {

@@ -4,7 +4,7 @@ using System.Numerics;
 namespace BoundLab.Bounds.Symbolic;
 
 /// <summary>An exact rational number p/q with q &gt; 0 and gcd(p, q) = 1 (so equal values are equal structs).</summary>
-public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
+public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>, IComparable
 {
     /// <summary>The numerator; carries the sign.</summary>
     public BigInteger Numerator { get; }
@@ -142,6 +142,9 @@ public readonly struct Rational : IEquatable<Rational>, IComparable<Rational>
 
     /// <inheritdoc/>
     public int CompareTo(Rational other) => (Numerator * other.Denominator).CompareTo(other.Numerator * Denominator);
+    /// <inheritdoc/>
+    public int CompareTo(object? obj) => obj is Rational r ? CompareTo(r)
+        : throw new ArgumentException($"Cannot compare a Rational with {obj?.GetType().Name ?? "null"}.", nameof(obj));
     /// <inheritdoc/>
     public bool Equals(Rational other) => Numerator == other.Numerator && Denominator == other.Denominator;
     /// <inheritdoc/>

@@ -10,7 +10,7 @@ internal static class SmtOutput
         {
             // An error before the first verdict means the check did not run as written.
             if (line.StartsWith("(error", StringComparison.Ordinal))
-                throw new SmtException($"{solver} rejected the script: {line}");
+                throw new SmtException($"{solver} rejected the script: {output.Trim()}");
             SmtVerdict? verdict = line switch
             {
                 "sat" => SmtVerdict.Sat,

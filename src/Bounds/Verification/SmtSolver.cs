@@ -46,15 +46,32 @@ public static class SmtSolver
         var config = Native.Z3_mk_config();
         try
         {
-            Native.Z3_set_param_value(config, "timeout", ((uint)Math.Ceiling(timeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture));
             var context = Native.Z3_mk_context(config);
             try
             {
                 // Z3's default handler prints and exits the process; with this one the Native wrapper throws Z3Exception.
                 Native.Z3_set_error_handler(context, IgnoreErrors);
+                uint ms = (uint)Math.Ceiling(timeout.TotalMilliseconds);
+                // The timeout option bounds each check inside the script; the timer is the backstop for
+                // everything else (parsing, simplification), interrupting the context a little later.
+                var gate = new object();
+                bool finished = false;
+                // The gate keeps the callback from interrupting a context that is already deleted.
+                using var watchdog = new Timer(_ => { lock (gate) if (!finished) Native.Z3_interrupt(context); },
+                    null, (long)ms + 1000, Timeout.Infinite);
                 string output;
-                try { output = Native.Z3_eval_smtlib2_string(context, smtlib2Script); }
-                catch (Z3Exception ex) { throw new SmtException($"Z3 rejected the script: {ex.Message}", ex); }
+                try
+                {
+                    output = Native.Z3_eval_smtlib2_string(context, $"(set-option :timeout {ms})\n" + smtlib2Script);
+                }
+                catch (Z3Exception ex)
+                {
+                    // The wrapper reports Z3's whole output as the message; a verdict printed before the
+                    // error (e.g. get-model after unsat) is still a verdict.
+                    try { return SmtOutput.Interpret(ex.Message, "Z3"); }
+                    catch (SmtException) { throw new SmtException($"Z3 rejected the script: {ex.Message}", ex); }
+                }
+                finally { lock (gate) finished = true; }
                 return SmtOutput.Interpret(output, "Z3");
             }
             finally { Native.Z3_del_context(context); }
