@@ -11,7 +11,10 @@ public static class CommandLine
     [
         new BoundLab.Cli.Commands.TrainCommand(),
         new BoundLab.Cli.Commands.DataCommand(),
+        new BoundLab.Cli.Commands.TrainCommand(),
+        new BoundLab.Cli.Commands.DataCommand(),
         new BoundLab.Cli.Commands.BenchCommand(),
+        new BoundLab.Cli.Commands.BoundsCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

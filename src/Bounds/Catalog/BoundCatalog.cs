@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using BoundLab.Bounds.Catalog.Entries;
+
+namespace BoundLab.Bounds.Catalog;
+
+/// <summary>Every entry of the bound catalog (references/BOUNDS.md), looked up by id.</summary>
+public static class BoundCatalog
+{
+    private static readonly Lazy<IReadOnlyList<BoundEntry>> entries = new(() => new[]
+    {
+        Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(),
+        Vc.Mohri(), Vc.Vapnik(),
+        Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
+        Spectral.Bft(2), Spectral.Bft(3),
+        PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
+        Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),
+        Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
+    });
+
+    /// <summary>All entries, in catalog order.</summary>
+    public static IReadOnlyList<BoundEntry> All => entries.Value;
+
+    private static readonly ConcurrentDictionary<int, BoundEntry> spectralByDepth = new();
+
+    /// <summary>
+    /// The entry with this id; "bft-spectral-L" is built for any depth 1 ≤ L ≤ 32. Throws an
+    /// <see cref="ArgumentException"/> listing the known ids otherwise.
+    /// </summary>
+    public static BoundEntry Get(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (All.FirstOrDefault(e => e.Id == id) is { } entry)
+            return entry;
+        if (id.StartsWith(Spectral.IdPrefix, StringComparison.Ordinal)
+            && int.TryParse(id.AsSpan(Spectral.IdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int layers)
+            && layers is >= 1 and <= 32)
+            return spectralByDepth.GetOrAdd(layers, Spectral.Bft);
+        throw new ArgumentException(
+            $"Unknown bound id '{id}'. Known ids: {string.Join(", ", All.Select(e => e.Id))} (and bft-spectral-L for 1 ≤ L ≤ 32).", nameof(id));
+    }
+}

@@ -1,0 +1,106 @@
+using BoundLab.Bounds.Symbolic;
+
+namespace BoundLab.Bounds.Catalog;
+
+/// <summary>
+/// Evaluates catalog entries: checks every input against its domain and the theorem's preconditions, moves
+/// post-hoc quantities onto their grids and charges the union bound to δ, evaluates the formula and its
+/// terms, and attaches provenance warnings. Violations throw <see cref="ArgumentException"/> naming the
+/// symbol, the value and the allowed set; a non-finite result throws <see cref="InvalidOperationException"/>.
+/// </summary>
+public static class BoundEvaluator
+{
+    /// <summary>Whether the entry applies to a problem with the given number of classes (k ≥ 2).</summary>
+    public static Applicability Applicability(BoundEntry entry, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (classes < 2)
+            throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be an integer ≥ 2.");
+        return classes > 2 && entry.BinaryOnlyReason is { } reason
+            ? new Applicability(false, reason)
+            : new Applicability(true, null);
+    }
+
+    /// <summary>Evaluates the entry with this id; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double}, int)"/>.</summary>
+    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values, int classes = 2) =>
+        Evaluate(BoundCatalog.Get(id), values, classes);
+
+    /// <summary>
+    /// Evaluates an entry at the given input values (every input required, no others) for a k-class problem.
+    /// Throws <see cref="NotApplicableException"/> when the entry does not cover k classes.
+    /// </summary>
+    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes = 2)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(values);
+        var applicability = Applicability(entry, classes);
+        if (!applicability.IsApplicable)
+            throw new NotApplicableException(entry.Id, applicability.Reason!);
+
+        var (point, budget) = Prepare(entry, values);
+        double value = Finite(entry, "value", Evaluator.Evaluate(entry.Formula, point), values);
+        var terms = entry.Terms
+            .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Evaluator.Evaluate(t.Expression, point), values)))
+            .ToArray();
+        bool vacuous = entry.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
+        return new BoundResult(entry.Id, value, terms, vacuous, budget, entry.Provenance, entry.Target,
+            Warnings(entry), new Dictionary<string, double>(values));
+    }
+
+    /// <summary>
+    /// Checks the inputs and returns the point the formula is evaluated at (post-hoc inputs replaced by their
+    /// grid values, the first δ by its share after the grid union bound) together with the δ budget.
+    /// </summary>
+    public static PreparedPoint Prepare(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(values);
+        var unknown = values.Keys.Where(k => entry.Inputs.All(i => i.Name != k)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException(
+                $"{entry.Id} has no input named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its inputs are: {string.Join(", ", entry.Inputs.Select(i => i.Name))}.",
+                unknown[0]);
+        var missing = entry.Inputs.Where(i => !values.ContainsKey(i.Name)).ToArray();
+        if (missing.Length > 0)
+            throw new ArgumentException(
+                $"{entry.Id} needs a value for {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Meaning}, {m.Domain.Describe()})"))}.",
+                missing[0].Name);
+        foreach (var input in entry.Inputs)
+            input.Require(values[input.Name]);
+        foreach (var condition in entry.Preconditions)
+            if (condition.Violation(values) is { } message)
+                throw new ArgumentException($"{entry.Id}: {message}", condition.Symbol);
+
+        var point = new Dictionary<string, double>(values);
+        var grids = entry.PostHoc
+            .Select(q => new GridUse(q.Symbol, values[q.Symbol], q.Direction, q.Grid.Snap(values[q.Symbol], q.Direction)))
+            .ToArray();
+        foreach (var g in grids)
+            point[g.Symbol] = g.Point.Value;
+
+        if (entry.Confidence.Count == 0)
+            return new PreparedPoint(point, DeltaBudget.None);
+        var shares = entry.Confidence.Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
+        double effective = grids.Aggregate(shares[0].Delta, (d, g) => d * g.Point.Weight);
+        point[shares[0].Symbol] = effective;
+        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective));
+    }
+
+    /// <summary>The warnings every result of this entry carries.</summary>
+    public static IReadOnlyList<string> Warnings(BoundEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var warnings = new List<string>();
+        if (entry.Provenance == Provenance.Unverified)
+            warnings.Add($"unverified: {entry.Id} is taken from a restatement and is not a checked guarantee ({entry.ProvenanceNote})");
+        if (entry.Target == BoundTarget.Measure)
+            warnings.Add($"measure: {entry.Id} is an order-level complexity measure with constants dropped; it is not a bound");
+        warnings.AddRange(entry.Assumptions.Select(a => $"assumed, not checked: {a}"));
+        return warnings;
+    }
+
+    private static double Finite(BoundEntry entry, string what, double x, IReadOnlyDictionary<string, double> values) =>
+        double.IsFinite(x) ? x
+        : throw new InvalidOperationException(
+            $"{entry.Id}: the {what} evaluated to {InputDomains.Format(x)} at {string.Join(", ", values.Select(kv => $"{kv.Key} = {InputDomains.Format(kv.Value)}"))}; no result is reported.");
+}

@@ -1,0 +1,86 @@
+using BoundLab.Bounds.Symbolic;
+
+namespace BoundLab.Bounds.Catalog;
+
+/// <summary>Collects the inputs, terms and checks of one catalog entry while its formula is written.</summary>
+internal sealed class EntryBuilder
+{
+    private readonly List<BoundInput> inputs = new();
+    private readonly List<Precondition> preconditions = new();
+    private readonly List<NamedTerm> terms = new();
+    private readonly List<ConfidenceInput> confidence = new();
+    private readonly List<PostHocQuantity> postHoc = new();
+    private readonly List<string> assumptions = new();
+
+    /// <summary>Records a theorem condition that cannot be checked from the inputs.</summary>
+    public void Assume(string condition) => assumptions.Add(condition);
+
+    /// <summary>Declares an input and returns its symbol.</summary>
+    public Symbol Input(string name, string meaning, InputDomain domain)
+    {
+        var input = new BoundInput(name, meaning, domain);
+        inputs.Add(input);
+        return SymbolFor(input);
+    }
+
+    /// <summary>Declares a failure-probability input (domain (0, 1)) and what it pays for.</summary>
+    public Symbol Delta(string name, string purpose)
+    {
+        confidence.Add(new ConfidenceInput(name, purpose));
+        return Input(name, $"failure probability: {purpose}", InputDomain.OpenUnitInterval);
+    }
+
+    /// <summary>Declares an input measured on the trained network, paid for by a union bound over a grid.</summary>
+    public Symbol PostHoc(string name, string meaning, SnapDirection direction, double gridRatio)
+    {
+        postHoc.Add(new PostHocQuantity(name, new GeometricGrid(gridRatio), direction));
+        return Input(name, $"{meaning} (post hoc: rounded {(direction == SnapDirection.Up ? "up" : "down")} onto the grid {InputDomains.Format(gridRatio)}^k)", InputDomain.PositiveReal);
+    }
+
+    /// <summary>Adds a named part of the bound and returns it for use in the formula.</summary>
+    public Expr Term(string name, Expr expression)
+    {
+        terms.Add(new NamedTerm(name, expression));
+        return expression;
+    }
+
+    /// <summary>Adds a theorem condition about one input; <paramref name="holds"/> receives the input values.</summary>
+    public void Require(string symbol, string description, Func<IReadOnlyDictionary<string, double>, bool> holds, Func<IReadOnlyDictionary<string, double>, string> message) =>
+        preconditions.Add(new Precondition(symbol, description, v => holds(v) ? null : message(v)));
+
+    /// <summary>The finished entry; the formula defaults to the sum of the terms.</summary>
+    public BoundEntry Build(string id, string title, BoundFamily family, BoundTarget target, Citation citation,
+        Provenance provenance, string note, Expr? formula = null, Expr? vacuousAt = null, string? binaryOnlyReason = null, bool noVacuousLevel = false) => new()
+        {
+            Id = id,
+            Title = title,
+            Family = family,
+            Formula = formula ?? Expr.Add(terms.Select(t => t.Expression)),
+            Inputs = inputs.ToArray(),
+            Preconditions = preconditions.ToArray(),
+            Terms = terms.ToArray(),
+            Target = target,
+            Citation = citation,
+            Provenance = provenance,
+            ProvenanceNote = note,
+            Confidence = confidence.ToArray(),
+            PostHoc = postHoc.ToArray(),
+            VacuousAt = noVacuousLevel || target == BoundTarget.Measure ? null : vacuousAt ?? Expr.One,
+            Assumptions = assumptions.ToArray(),
+            BinaryOnlyReason = binaryOnlyReason,
+        };
+
+    /// <summary>The symbol of an input: its name with the core domain that best describes the input domain.</summary>
+    public static Symbol SymbolFor(BoundInput input) => Expr.Sym(input.Name, input.Domain switch
+    {
+        InputDomain.Real => Domain.Real,
+        InputDomain.PositiveReal => Domain.PositiveReal,
+        InputDomain.NonNegativeReal or InputDomain.UnitInterval => Domain.NonNegativeReal,
+        InputDomain.OpenUnitInterval => Domain.Probability,
+        InputDomain.PositiveInteger => Domain.PositiveInteger,
+        _ => throw new ArgumentOutOfRangeException(nameof(input), input.Domain, "Unknown input domain."),
+    });
+
+    /// <summary>"name = value" for error messages.</summary>
+    public static string Show(IReadOnlyDictionary<string, double> v, string name) => $"{name} = {InputDomains.Format(v[name])}";
+}

@@ -1,0 +1,129 @@
+namespace BoundLab.Bounds.Catalog;
+
+/// <summary>The least integer value of a count input (n, n_test, …) at which the bound meets a target.</summary>
+/// <param name="Id">The entry id.</param>
+/// <param name="Symbol">The input solved for.</param>
+/// <param name="Value">The least integer meeting the target.</param>
+/// <param name="Target">The target value.</param>
+/// <param name="Achieved">The bound's value at <paramref name="Value"/> (≤ target).</param>
+public sealed record SampleComplexityResult(string Id, string Symbol, long Value, double Target, double Achieved);
+
+/// <summary>
+/// Solves for the least integer n with bound(n) ≤ target by exponential search and bisection on the compiled
+/// formula. The search relies on the bound being non-increasing in n; this is checked on a geometric sample
+/// of the final bracket and at every bisection step, and a violation throws rather than returning a wrong n.
+/// </summary>
+public static class SampleComplexity
+{
+    // Counts beyond 2^52 are no longer exact doubles.
+    private const long Limit = 1L << 52;
+    private const int MonotonicitySamples = 64;
+
+    /// <summary>
+    /// The least integer value of <paramref name="symbol"/> (a positive-integer input) such that the entry's
+    /// value is at most <paramref name="target"/>, the other inputs held at <paramref name="values"/>.
+    /// </summary>
+    public static SampleComplexityResult Solve(BoundEntry entry, string symbol, double target, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(values);
+        var input = entry.Input(symbol);
+        if (input.Domain != InputDomain.PositiveInteger)
+            throw new ArgumentException(
+                $"{entry.Id} can only be solved for an integer count; {symbol} is {input.Domain.Describe()}. Count inputs: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}.",
+                nameof(symbol));
+        if (!double.IsFinite(target) || target <= 0)
+            throw new ArgumentOutOfRangeException(nameof(target), target, "The target must be a finite number > 0.");
+
+        var compiled = CompiledBound.For(entry);
+        int slot = compiled.Parameters.ToList().IndexOf(symbol);
+        var others = new Dictionary<string, double>(values) { [symbol] = 1 };
+        // Preconditions such as n ≥ vc_dim are monotone in the count: find the least count that satisfies them.
+        long lo = LeastValid(entry, others, symbol);
+        double[]? args = null;
+        double F(long n)
+        {
+            others[symbol] = n;
+            args ??= compiled.Arguments(BoundEvaluator.Prepare(entry, others).Point);
+            args[slot] = n;
+            double v = compiled.Invoke(args);
+            return double.IsFinite(v) ? v
+                : throw new InvalidOperationException($"{entry.Id} evaluated to {InputDomains.Format(v)} at {symbol} = {n}.");
+        }
+
+        double atLo = F(lo);
+        if (atLo <= target) return new SampleComplexityResult(entry.Id, symbol, lo, target, atLo);
+        long hi = lo;
+        double atHi = atLo;
+        while (atHi > target)
+        {
+            if (hi >= Limit)
+                throw new ArgumentException(
+                    $"{entry.Id} does not reach target {InputDomains.Format(target)} for any {symbol} ≤ 2^52: its value is {InputDomains.Format(atHi)} at {symbol} = {hi} (the limit as {symbol} → ∞ may lie above the target).",
+                    nameof(target));
+            long next = Math.Min(Limit, hi * 2);
+            double atNext = F(next);
+            RequireNonIncreasing(entry, symbol, hi, atHi, next, atNext);
+            lo = hi; atLo = atHi;
+            hi = next; atHi = atNext;
+        }
+        CheckBracket(entry, symbol, lo, hi, F);
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            double atMid = F(mid);
+            RequireNonIncreasing(entry, symbol, lo, atLo, mid, atMid);
+            RequireNonIncreasing(entry, symbol, mid, atMid, hi, atHi);
+            if (atMid <= target) { hi = mid; atHi = atMid; }
+            else { lo = mid; atLo = atMid; }
+        }
+        return new SampleComplexityResult(entry.Id, symbol, hi, target, atHi);
+    }
+
+    private static long LeastValid(BoundEntry entry, Dictionary<string, double> values, string symbol)
+    {
+        bool Valid(long n)
+        {
+            values[symbol] = n;
+            return entry.Preconditions.All(p => p.Violation(values) is null);
+        }
+        if (Valid(1)) return 1;
+        long hi = 2;
+        while (!Valid(hi))
+        {
+            if (hi >= Limit)
+                throw new ArgumentException($"{entry.Id}: no {symbol} ≤ 2^52 satisfies the preconditions ({string.Join("; ", entry.Preconditions.Select(p => p.Description))}).", symbol);
+            hi *= 2;
+        }
+        long lo = hi / 2;
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (Valid(mid)) hi = mid; else lo = mid;
+        }
+        return hi;
+    }
+
+    private static void CheckBracket(BoundEntry entry, string symbol, long lo, long hi, Func<long, double> f)
+    {
+        long previous = lo;
+        double atPrevious = f(lo);
+        for (int i = 1; i <= MonotonicitySamples; i++)
+        {
+            long n = (long)Math.Round(lo * Math.Pow((double)hi / lo, (double)i / MonotonicitySamples));
+            if (n <= previous) continue;
+            double at = f(n);
+            RequireNonIncreasing(entry, symbol, previous, atPrevious, n, at);
+            previous = n;
+            atPrevious = at;
+        }
+    }
+
+    private static void RequireNonIncreasing(BoundEntry entry, string symbol, long a, double fa, long b, double fb)
+    {
+        // Relative slack for rounding in the compiled formula.
+        if (fb > fa + 1e-12 * Math.Abs(fa))
+            throw new InvalidOperationException(
+                $"{entry.Id} is not non-increasing in {symbol} on the search bracket: value {InputDomains.Format(fa)} at {symbol} = {a} but {InputDomains.Format(fb)} at {symbol} = {b}; the least {symbol} meeting the target is not well defined by bisection.");
+    }
+}

@@ -1,0 +1,50 @@
+namespace BoundLab.Bounds.Symbolic;
+
+/// <summary>
+/// Conservative sign facts derived from symbol domains: "true" is a proof, "false" means "not known".
+/// The rewrite rules use them for side conditions such as x &gt; 0 in exp(ln x) = x.
+/// </summary>
+public static class Signs
+{
+    /// <summary>True when e &gt; 0 for every assignment of its symbols within their domains.</summary>
+    public static bool IsPositive(Expr e) => e switch
+    {
+        Number n => n.Value.Sign > 0,
+        NamedConstant => true,
+        Symbol s => s.Domain is Domain.PositiveReal or Domain.Probability or Domain.PositiveInteger,
+        Sum s => s.Terms.All(IsNonNegative) && s.Terms.Any(IsPositive),
+        Product p => p.Factors.All(IsPositive),
+        Power p => IsPositive(p.Base),
+        Function { Kind: FunctionKind.Exp } => true,
+        Function { Kind: FunctionKind.Min } f => f.Arguments.All(IsPositive),
+        Function { Kind: FunctionKind.Max } f => f.Arguments.Any(IsPositive),
+        // kl⁻¹(q, c) ≥ q.
+        Function { Kind: FunctionKind.KlInv } f => IsPositive(f.Arguments[0]),
+        _ => false,
+    };
+
+    /// <summary>True when e ≥ 0 for every assignment of its symbols within their domains.</summary>
+    public static bool IsNonNegative(Expr e) => IsPositive(e) || e switch
+    {
+        Number n => n.Value.Sign >= 0,
+        Symbol s => s.Domain == Domain.NonNegativeReal,
+        Sum s => s.Terms.All(IsNonNegative),
+        Product p => p.Factors.All(IsNonNegative),
+        Power p => IsNonNegative(p.Base) || (p.Exponent is Number k && k.Value.IsInteger && k.Value.Numerator.IsEven),
+        Function { Kind: FunctionKind.Min } f => f.Arguments.All(IsNonNegative),
+        Function { Kind: FunctionKind.Max } f => f.Arguments.Any(IsNonNegative),
+        Function { Kind: FunctionKind.KlInv } f => IsNonNegative(f.Arguments[0]),
+        _ => false,
+    };
+
+    /// <summary>True when e is known to lie in the domain d.</summary>
+    public static bool Satisfies(Expr e, Domain d) => d switch
+    {
+        Domain.Real => e is not Infinity and not UndefinedValue,
+        Domain.PositiveReal => IsPositive(e),
+        Domain.NonNegativeReal => IsNonNegative(e),
+        Domain.Probability => e is Symbol { Domain: Domain.Probability } || (e is Number n && n.Value.Sign > 0 && n.Value < Rational.One),
+        Domain.PositiveInteger => e is Symbol { Domain: Domain.PositiveInteger } || (e is Number k && k.Value.IsInteger && k.Value.Sign > 0),
+        _ => false,
+    };
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace BoundLab.Bounds.Symbolic;
+
+/// <summary>
+/// Encodes expressions as SMT-LIB 2 real arithmetic. ln, exp and kl⁻¹ become declared uninterpreted functions
+/// (bl.ln, bl.exp, bl.klinv); roots and symbolic powers become fresh variables. Each is constrained only by
+/// ground instances of true facts about the real function at the terms that occur (exp(0) = 1, exp &gt; 0,
+/// exp x ≥ 1 + x, strict monotonicity of exp between occurring arguments, ln(exp a) = a, exp(ln b) = b for
+/// b &gt; 0, t ≥ 0 ∧ t^q = x^p for t = x^(p/q) and x ≥ 0, Pinsker's 2(p−q)² ≤ c for p = kl⁻¹(q, c)), so an
+/// unsat answer is a proof about the real functions. Definedness conditions are implications, never
+/// assumptions: where the real function is undefined the solver may pick any value.
+/// </summary>
+public sealed partial class SmtLibEncoder
+{
+    private readonly Dictionary<Expr, string> terms = [];
+    private readonly SortedDictionary<string, Symbol> symbols = new(StringComparer.Ordinal);
+    private readonly List<string> freshDeclarations = [];
+    private readonly List<string> axioms = [];
+    private readonly List<string> expArguments = [];
+    private readonly List<string> lnArguments = [];
+    private bool usesPi, usesKlInv;
+
+    /// <summary>The SMT-LIB term of e, registering the declarations and axioms it needs.</summary>
+    public string Term(Expr e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (terms.TryGetValue(e, out var cached)) return cached;
+        var text = Encode(e);
+        terms[e] = text;
+        return text;
+    }
+
+    /// <summary>A complete script: declarations, the symbols' domain constraints, the axioms, the given assertions (SMT-LIB Bool terms) and (check-sat).</summary>
+    public string Script(IEnumerable<string> assertions)
+    {
+        ArgumentNullException.ThrowIfNull(assertions);
+        var asserted = assertions.ToList();
+        var sb = new StringBuilder();
+        foreach (var s in symbols.Values) sb.Append("(declare-fun ").Append(Name(s.Name)).AppendLine(" () Real)");
+        if (usesPi) sb.AppendLine("(declare-fun bl.pi () Real)");
+        if (expArguments.Count > 0 || lnArguments.Count > 0)
+        {
+            sb.AppendLine("(declare-fun bl.exp (Real) Real)");
+            sb.AppendLine("(declare-fun bl.ln (Real) Real)");
+        }
+        if (usesKlInv) sb.AppendLine("(declare-fun bl.klinv (Real Real) Real)");
+        foreach (var d in freshDeclarations) sb.AppendLine(d);
+        foreach (var s in symbols.Values) sb.Append("(assert ").Append(DomainConstraint(s)).AppendLine(")");
+        if (usesPi) sb.AppendLine("(assert (and (< 3.14159265 bl.pi) (< bl.pi 3.14159266)))");
+        foreach (var a in axioms.Concat(ExpLnAxioms())) sb.Append("(assert ").Append(a).AppendLine(")");
+        foreach (var a in asserted) sb.Append("(assert ").Append(a).AppendLine(")");
+        sb.AppendLine("(check-sat)");
+        return sb.ToString();
+    }
+
+    /// <summary>The script whose unsat answer proves left = right for all values of the symbols in their domains.</summary>
+    public static string EqualityObligation(Expr left, Expr right)
+    {
+        var enc = new SmtLibEncoder();
+        string l = enc.Term(left), r = enc.Term(right);
+        return enc.Script([$"(not (= {l} {r}))"]);
+    }
+
+    /// <summary>The SMT-LIB term alone (declarations and axioms dropped), for display.</summary>
+    public static string Print(Expr e) => new SmtLibEncoder().Term(e);
+
+    private string Encode(Expr e)
+    {
+        switch (e)
+        {
+            case Number n: return Numeral(n.Value);
+            case Symbol s:
+                if (symbols.TryGetValue(s.Name, out var other) && other.Domain != s.Domain)
+                    throw new ArgumentException($"Symbol '{s.Name}' occurs with two domains, {other.Domain} and {s.Domain}.", nameof(e));
+                symbols[s.Name] = s;
+                return Name(s.Name);
+            case NamedConstant { Kind: ConstantKind.E }: return ExpTerm("1.0");
+            case NamedConstant: usesPi = true; return "bl.pi";
+            case Sum s: return "(+ " + string.Join(" ", s.Terms.Select(Term)) + ")";
+            case Product p: return "(* " + string.Join(" ", p.Factors.Select(Term)) + ")";
+            case Power p: return EncodePower(p);
+            case Function { Kind: FunctionKind.Ln } f:
+                {
+                    var b = Term(f.Arguments[0]);
+                    if (!lnArguments.Contains(b)) lnArguments.Add(b);
+                    return $"(bl.ln {b})";
+                }
+            case Function { Kind: FunctionKind.Exp } f: return ExpTerm(Term(f.Arguments[0]));
+            case Function { Kind: FunctionKind.Min or FunctionKind.Max } f:
+                {
+                    string op = f.Kind == FunctionKind.Min ? "<=" : ">=";
+                    return f.Arguments.Skip(1).Select(Term).Aggregate(Term(f.Arguments[0]), (acc, a) => $"(ite ({op} {acc} {a}) {acc} {a})");
+                }
+            case Function { Kind: FunctionKind.KlInv } f:
+                {
+                    usesKlInv = true;
+                    string q = Term(f.Arguments[0]), c = Term(f.Arguments[1]), p = $"(bl.klinv {q} {c})";
+                    // kl⁻¹(q, c) ∈ [q, 1] and, by Pinsker's inequality kl(q‖p) ≥ 2(p−q)², 2(p−q)² ≤ c.
+                    axioms.Add($"(=> (and (>= {q} 0.0) (<= {q} 1.0) (>= {c} 0.0)) (and (<= {q} {p}) (<= {p} 1.0) (<= (* 2.0 (- {p} {q}) (- {p} {q})) {c})))");
+                    return p;
+                }
+            default:
+                throw new NotSupportedException($"No SMT-LIB encoding for node {e.GetType().Name} ({e}).");
+        }
+    }
+
+    private string EncodePower(Power p)
+    {
+        string b = Term(p.Base);
+        if (p.Exponent is Number { Value: var k })
+        {
+            if (k.IsInteger)
+                return k.Sign > 0 ? Repeat(b, k.Numerator) : $"(/ 1.0 {Repeat(b, -k.Numerator)})";
+            var t = Fresh("bl.pow");
+            var num = BigInteger.Abs(k.Numerator);
+            axioms.Add(k.Sign > 0
+                ? $"(=> (>= {b} 0.0) (and (>= {t} 0.0) (= {Repeat(t, k.Denominator)} {Repeat(b, num)})))"
+                : $"(=> (> {b} 0.0) (and (> {t} 0.0) (= (* {Repeat(t, k.Denominator)} {Repeat(b, num)}) 1.0)))");
+            return t;
+        }
+        // b^g = exp(g·ln b) where b > 0.
+        string g = Term(p.Exponent), power = Fresh("bl.pow");
+        if (!lnArguments.Contains(b)) lnArguments.Add(b);
+        axioms.Add($"(=> (> {b} 0.0) (= {power} {ExpTerm($"(* {g} (bl.ln {b}))")}))");
+        return power;
+    }
+
+    private string ExpTerm(string argument)
+    {
+        if (!expArguments.Contains(argument)) expArguments.Add(argument);
+        return $"(bl.exp {argument})";
+    }
+
+    private IEnumerable<string> ExpLnAxioms()
+    {
+        if (expArguments.Count == 0 && lnArguments.Count == 0) yield break;
+        var args = new List<string> { "0.0" };
+        foreach (var a in expArguments.Concat(lnArguments.Select(b => $"(bl.ln {b})")))
+            if (!args.Contains(a)) args.Add(a);
+        yield return "(= (bl.exp 0.0) 1.0)";
+        if (args.Contains("1.0")) yield return "(and (< 2.718281828 (bl.exp 1.0)) (< (bl.exp 1.0) 2.718281829))";
+        foreach (var a in args)
+        {
+            yield return $"(> (bl.exp {a}) 0.0)";
+            yield return $"(>= (bl.exp {a}) (+ 1.0 {a}))";
+            yield return $"(= (bl.ln (bl.exp {a})) {a})";
+        }
+        foreach (var b in lnArguments) yield return $"(=> (> {b} 0.0) (= (bl.exp (bl.ln {b})) {b}))";
+        for (int i = 0; i < args.Count; i++)
+            for (int j = 0; j < args.Count; j++)
+                if (i != j) yield return $"(=> (< {args[i]} {args[j]}) (< (bl.exp {args[i]}) (bl.exp {args[j]})))";
+    }
+
+    private string Fresh(string prefix)
+    {
+        var name = $"{prefix}.{freshDeclarations.Count}";
+        freshDeclarations.Add($"(declare-fun {name} () Real)");
+        return name;
+    }
+
+    private static string Repeat(string b, BigInteger k)
+    {
+        if (k > 64) throw new NotSupportedException($"Integer power {k} is too large to encode as repeated multiplication (at most 64).");
+        return k.IsOne ? b : "(* " + string.Join(" ", Enumerable.Repeat(b, (int)k)) + ")";
+    }
+
+    private static string Numeral(Rational r)
+    {
+        string Abs(BigInteger v) => BigInteger.Abs(v).ToString(CultureInfo.InvariantCulture) + ".0";
+        string magnitude = r.IsInteger ? Abs(r.Numerator) : $"(/ {Abs(r.Numerator)} {Abs(r.Denominator)})";
+        return r.Sign < 0 ? $"(- {magnitude})" : magnitude;
+    }
+
+    private static string DomainConstraint(Symbol s)
+    {
+        string x = Name(s.Name);
+        return s.Domain switch
+        {
+            Domain.Real => "true",
+            Domain.PositiveReal => $"(> {x} 0.0)",
+            Domain.NonNegativeReal => $"(>= {x} 0.0)",
+            Domain.Probability => $"(and (> {x} 0.0) (< {x} 1.0))",
+            _ => $"(and (>= {x} 1.0) (is_int {x}))",
+        };
+    }
+
+    /// <summary>User names that are not plain identifiers are quoted, so they cannot collide with the bl.* names.</summary>
+    private static string Name(string name) =>
+        PlainName().IsMatch(name) && !Reserved.Contains(name) ? name : "|" + name.Replace("|", "_", StringComparison.Ordinal) + "|";
+
+    // Words with a meaning in SMT-LIB or in common solver extensions (Z3, cvc5 transcendentals).
+    private static readonly HashSet<string> Reserved =
+    [
+        "and", "or", "not", "xor", "ite", "let", "true", "false", "distinct", "forall", "exists", "as", "par",
+        "abs", "div", "mod", "to_real", "to_int", "is_int", "exp", "ln", "log", "pi", "sin", "cos", "tan", "sqrt", "real.pi",
+    ];
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex PlainName();
+}

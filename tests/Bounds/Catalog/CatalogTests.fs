@@ -1,0 +1,61 @@
+/// The catalog's contents: fixed ids and input names, symbols, classification and provenance.
+module BoundLab.Bounds.Tests.Catalog.CatalogTests
+
+open Expecto
+open BoundLab.Bounds.Symbolic
+open BoundLab.Bounds.Catalog
+
+[<Tests>]
+let tests =
+    testList "Bounds.Catalog.Entries" [
+        // Ids and input names other parts of BoundLab rely on (fixed by the catalog's brief).
+        for id, inputs in [ "test-set-hoeffding", [ "test_error"; "n_test"; "delta" ]
+                            "vc-mohri", [ "train_error"; "n"; "vc_dim"; "delta" ]
+                            "vc-vapnik", [ "train_error"; "n"; "vc_dim"; "delta" ]
+                            "pacbayes-maurer", [ "emp_risk"; "kl"; "n"; "delta" ]
+                            "hrs16-convex", [ "L"; "n"; "sum_alpha" ]
+                            "hrs16-nonconvex", [ "L"; "beta"; "c"; "n"; "T" ]
+                            "dr17", [ "mc_error"; "mc_samples"; "kl"; "j"; "n"; "delta"; "delta_mc" ]
+                            "llq20-gld", [ "C"; "n"; "grad_sum" ] ] ->
+            testCase $"{id} has inputs {inputs}" <| fun () ->
+                let e = BoundCatalog.Get id
+                Expect.equal [ for i in e.Inputs -> i.Name ] inputs "input names"
+
+        yield testCase "ids are unique" <| fun () ->
+            let ids = [ for e in BoundCatalog.All -> e.Id ]
+            Expect.equal (List.distinct ids) ids "unique"
+
+        for e in BoundCatalog.All ->
+            testCase $"{e.Id}: formula uses exactly its inputs, terms only inputs" <| fun () ->
+                let free (x: Expr) = Calculus.FreeSymbols x |> Seq.map (fun s -> s.Name) |> Set.ofSeq
+                let inputs = e.Inputs |> Seq.map (fun i -> i.Name) |> Set.ofSeq
+                Expect.equal (free e.Formula) inputs "formula symbols"
+                for t in e.Terms do Expect.isTrue (Set.isSubset (free t.Expression) inputs) t.Name
+                for q in e.PostHoc do Expect.isTrue (inputs.Contains q.Symbol) q.Symbol
+                for s in e.Confidence do Expect.isTrue (inputs.Contains s.Symbol) s.Symbol
+
+        for e in BoundCatalog.All ->
+            testCase $"{e.Id}: classification is consistent" <| fun () ->
+                Expect.equal (e.Target = BoundTarget.Measure) (e.Provenance = Provenance.Measure) "measures and only measures have provenance measure"
+                Expect.equal (e.Target = BoundTarget.TestError) (e.Confidence.Count > 0) "high-probability bounds and only they spend δ"
+                Expect.isNotEmpty e.ProvenanceNote "provenance note"
+                Expect.isNotEmpty e.Citation.Location "citation location"
+
+        yield testCase "provenance table (SOURCES.md)" <| fun () ->
+            let byProvenance p = [ for e in BoundCatalog.All do if e.Provenance = p then e.Id ] |> Set.ofList
+            Expect.equal (byProvenance Provenance.Verified)
+                (set [ "test-set-hoeffding"; "test-set-binomial"; "vc-mohri"; "vc-vapnik"; "margin-mohri"; "margin-mohri-uniform"
+                       "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld" ]) "verified entries"
+            Expect.equal (byProvenance Provenance.Measure)
+                (set [ "neyshabur2015-frobenius"; "bft-normalized-margin"; "nbs18-spectral"; "mou18-stability"; "mou18-pacbayes" ]) "measures"
+
+        yield testCase "families have their wire names" <| fun () ->
+            Expect.equal [ for f in [ BoundFamily.Vc; BoundFamily.Rademacher; BoundFamily.Spectral; BoundFamily.PacBayes; BoundFamily.Stability; BoundFamily.Baseline ] -> f.Name() ]
+                [ "vc"; "rademacher"; "spectral"; "pac-bayes"; "stability"; "baseline" ] "names"
+
+        yield testCase "VC entries are binary-only, PAC-Bayes and stability are not" <| fun () ->
+            for e in BoundCatalog.All do
+                let binaryOnly = not (isNull e.BinaryOnlyReason)
+                if e.Family = BoundFamily.Vc then Expect.isTrue binaryOnly e.Id
+                if e.Family = BoundFamily.PacBayes || e.Family = BoundFamily.Stability then Expect.isFalse binaryOnly e.Id
+    ]

@@ -1,0 +1,76 @@
+/// Catalog values against literals computed independently by tests/Bounds/Catalog/golden.py
+/// (mpmath at 50 digits; kl-inverses by 400-step bisection; formulas re-typed from SOURCES.md).
+module BoundLab.Bounds.Tests.Catalog.GoldenTests
+
+open Expecto
+open BoundLab.Bounds.Catalog
+
+let private eval (id: string) (inputs: (string * float) list) =
+    BoundEvaluator.Evaluate(id, readOnlyDict inputs)
+
+// (id, inputs, golden value from golden.py). Relative tolerance 1e-12: the catalog evaluates in doubles,
+// and kl⁻¹ returns the upper end of a bracket of adjacent doubles.
+let private cases : (string * (string * float) list * float) list = [
+    "test-set-hoeffding", [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ], 0.032238734153404083
+    "test-set-binomial", [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ], 0.023620646854743715
+    "vc-mohri", [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ], 0.42707833392319595
+    "vc-vapnik", [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ], 0.88877746666731807
+    "margin-mohri", [ "emp_margin_loss", 0.05; "rho", 0.5; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.13074304547221858
+    "margin-mohri-uniform", [ "emp_margin_loss", 0.05; "rho", 0.5; "r", 1.; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.18273176173060093
+    "margin-mohri-multiclass", [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 10.; "n", 60000.; "delta", 0.05 ], 0.074996442295568911
+    "pacbayes-maurer", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ], 0.15389207662355898
+    "pacbayes-mcallester", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ], 0.2344654165012155
+    "pacbayes-catoni", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15449696070650736
+    "dr17", [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ], 0.17025532111521724
+    "hrs16-convex", [ "L", 1.; "n", 50000.; "sum_alpha", 100. ], 0.004
+    "hrs16-nonconvex", [ "L", 1.; "beta", 1.; "c", 0.5; "n", 50000.; "T", 100000. ], 0.0027850090003476743
+    "llq20-gld", [ "C", 1.; "n", 10000.; "grad_sum", 50. ], 0.002
+    "llq20-sgld", [ "C", 1.; "n", 10000.; "grad_sum", 50. ], 0.0057417070632347659
+    "golowich-frobenius", [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ], 3.2922231704627629
+    "bft-spectral-2", [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "b_1", 15.; "b_2", 4.5; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ], 613.97360313137464
+    "bft-spectral-3", [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "s_3", 1.7; "b_1", 15.; "b_2", 4.5; "b_3", 3.; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ], 1669.6031954291116
+    "neyshabur2015-frobenius", [ "depth", 3.; "input_norm", 10.; "frob_prod", 50.; "n", 60000. ], 16.329931618554521
+    "nbs18-spectral", [ "input_norm", 10.; "depth", 3.; "width", 512.; "spec_prod", 20.; "frob_ratio_sum", 6.; "gamma", 5.; "n", 60000.; "delta", 0.05 ], 73.548466046564482
+    "bft-normalized-margin", [ "margin", 2.; "spectral_complexity", 1000.; "x_norm", 3000.; "n", 60000. ], 0.04
+    "mou18-stability", [ "k0", 10.; "L", 1.; "beta", 100.; "eta_sum", 5.; "n", 50000. ], 0.00064721359549995794
+    "mou18-pacbayes", [ "beta", 100.; "weighted_grad_sum", 0.3; "n", 50000. ], 0.024494897427831781
+]
+
+[<Tests>]
+let tests =
+    testList "Bounds.Catalog.Golden" [
+        for id, inputs, golden in cases ->
+            testCase id <| fun () ->
+                let r = eval id inputs
+                Expect.floatClose { absolute = 0.; relative = 1e-12 } r.Value golden $"{id} against golden.py"
+
+        yield testCase "every catalog entry has a golden value" <| fun () ->
+            let covered = cases |> List.map (fun (id, _, _) -> id) |> Set.ofList
+            let all = BoundCatalog.All |> Seq.map (fun e -> e.Id) |> Set.ofSeq
+            Expect.equal covered all "golden cases cover the catalog"
+
+        yield testCase "dr17 Monte-Carlo term equals kl⁻¹(0.028, ln(2/0.01)/150000) from golden.py" <| fun () ->
+            let r = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
+            let mc = r.Terms |> Seq.find (fun t -> t.Name.StartsWith "Monte-Carlo")
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } mc.Value 0.029408890728872747 "Monte-Carlo upper bound"
+
+        yield testCase "bft-spectral-2 term by term and its effective δ (golden.py bft())" <| fun () ->
+            let r = eval "bft-spectral-2" [ "ramp_loss", 0.05; "gamma", 8.; "s_1", 3.2; "s_2", 2.1; "b_1", 15.; "b_2", 4.5; "x_norm", 2000.; "width", 784.; "n", 60000.; "delta", 0.05 ]
+            let golden = [ 0.05; 0.00013333333333333333; 613.86841562623197; 0.055054171809337255 ]
+            for t, g in List.zip (List.ofSeq r.Terms) golden do
+                Expect.floatClose { absolute = 0.; relative = 1e-12 } t.Value g t.Name
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } r.DeltaBudget.Effective 2.8114692901036579e-18 "δ after 5 grid weights"
+            Expect.equal r.DeltaBudget.Grids.Count 5 "gamma, s_1, s_2, b_1, b_2"
+
+        yield testCase "bft-spectral-L is built on demand for other depths and rejected beyond 32" <| fun () ->
+            let e = BoundCatalog.Get "bft-spectral-5"
+            Expect.equal (e.Inputs |> Seq.filter (fun i -> i.Name.StartsWith "s_") |> Seq.length) 5 "five spectral norms"
+            Expect.throwsT<System.ArgumentException> (fun () -> BoundCatalog.Get "bft-spectral-33" |> ignore) "L = 33"
+
+        yield testCase "binomial test-set bound lies between the exact binomial inversion and Hoeffding (golden.py)" <| fun () ->
+            // golden.py: exact inversion of P(X ≤ 200 | n = 10000, p) = 0.05 gives 0.022459353017102349.
+            let kl = (eval "test-set-binomial" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
+            let hoeffding = (eval "test-set-hoeffding" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
+            Expect.isGreaterThan kl 0.022459353017102349 "kl form is looser than the exact tail"
+            Expect.isLessThan kl hoeffding "kl form is tighter than Hoeffding here"
+    ]

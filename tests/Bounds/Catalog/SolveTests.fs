@@ -1,0 +1,69 @@
+/// Sample complexity and sensitivity. Literals from tests/Bounds/Catalog/golden.py (exact integer bisection
+/// on the mpmath formula; derivatives by sympy.diff).
+module BoundLab.Bounds.Tests.Catalog.SolveTests
+
+open System
+open Expecto
+open BoundLab.Bounds.Catalog
+
+
+let private catch (f: unit -> unit) : exn =
+    let caught = try f (); None with e -> Some e
+    match caught with
+    | Some e -> e
+    | None -> failtest "expected an exception"
+
+let private solve id symbol target (inputs: (string * float) list) =
+    SampleComplexity.Solve(BoundCatalog.Get id, symbol, target, readOnlyDict inputs)
+
+[<Tests>]
+let tests =
+    testList "Bounds.Catalog.Solve" [
+        yield testCase "vc-mohri: least n for 0.1 at d = 100, δ = 0.05 is 180170 (golden.py)" <| fun () ->
+            let r = solve "vc-mohri" "n" 0.1 [ "train_error", 0.; "vc_dim", 100.; "delta", 0.05 ]
+            Expect.equal r.Value 180170L "n"
+            Expect.isLessThanOrEqual r.Achieved 0.1 "achieved"
+
+        yield testCase "test-set-hoeffding: least n_test for 0.06 at error 0.05 is 14979 (golden.py)" <| fun () ->
+            let r = solve "test-set-hoeffding" "n_test" 0.06 [ "test_error", 0.05; "delta", 0.05 ]
+            Expect.equal r.Value 14979L "n_test"
+
+        yield testCase "the answer is least: one fewer sample misses the target" <| fun () ->
+            let r = solve "pacbayes-maurer" "n" 0.2 [ "emp_risk", 0.05; "kl", 1000.; "delta", 0.05 ]
+            let at n = (BoundEvaluator.Evaluate("pacbayes-maurer", readOnlyDict [ "emp_risk", 0.05; "kl", 1000.; "n", float n; "delta", 0.05 ])).Value
+            Expect.isLessThanOrEqual (at r.Value) 0.2 "meets"
+            Expect.isGreaterThan (at (r.Value - 1L)) 0.2 "one fewer misses"
+
+        yield testCase "the search starts where the preconditions hold (n ≥ vc_dim)" <| fun () ->
+            let r = solve "vc-mohri" "n" 0.99 [ "train_error", 0.; "vc_dim", 1000.; "delta", 0.05 ]
+            Expect.isGreaterThanOrEqual r.Value 1000L "n ≥ d"
+
+        yield testCase "an unreachable target is an error naming the target" <| fun () ->
+            // The limit n → ∞ of vc-mohri is train_error = 0.01 > 0.005.
+            let e = catch (fun () -> solve "vc-mohri" "n" 0.005 [ "train_error", 0.01; "vc_dim", 10.; "delta", 0.05 ] |> ignore)
+            Expect.isTrue (e :? ArgumentException) "ArgumentException"
+            Expect.stringContains e.Message "does not reach target 0.005" "message"
+
+        yield testCase "a bound increasing in the count is refused (hrs16-nonconvex in T)" <| fun () ->
+            let e = catch (fun () -> solve "hrs16-nonconvex" "T" 1e-5 [ "L", 1.; "beta", 1.; "c", 0.5; "n", 50000. ] |> ignore)
+            Expect.isTrue (e :? InvalidOperationException) "InvalidOperationException"
+            Expect.stringContains e.Message "not non-increasing in T" "message"
+
+        yield testCase "only count inputs can be solved for" <| fun () ->
+            let e = catch (fun () -> solve "vc-mohri" "delta" 0.1 [ "train_error", 0.; "vc_dim", 10.; "n", 100. ] |> ignore)
+            Expect.stringContains e.Message "integer count" "message"
+
+        yield testCase "vc-mohri partial derivatives match sympy (golden.py)" <| fun () ->
+            let ps = Sensitivity.At(BoundCatalog.Get "vc-mohri", readOnlyDict [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ])
+            let expected = [ "train_error", 1.0; "n", -0.0000028015688604888548; "vc_dim", 0.00016559591048154683; "delta", -0.016678534125619225 ]
+            for (name, golden), p in List.zip expected (List.ofSeq ps) do
+                Expect.equal p.Symbol name "order"
+                Expect.floatClose { absolute = 0.; relative = 1e-10 } p.Derivative golden name
+
+        yield testCase "kl⁻¹ sensitivity: ∂/∂kl of pacbayes-maurer matches a central difference" <| fun () ->
+            let at kl = (BoundEvaluator.Evaluate("pacbayes-maurer", readOnlyDict [ "emp_risk", 0.03; "kl", kl; "n", 60000.; "delta", 0.025 ])).Value
+            let fd = (at 5001. - at 4999.) / 2.
+            let ps = Sensitivity.At(BoundCatalog.Get "pacbayes-maurer", readOnlyDict [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ])
+            let d = (ps |> Seq.find (fun p -> p.Symbol = "kl")).Derivative
+            Expect.floatClose { absolute = 0.; relative = 1e-5 } d fd "∂/∂kl"
+    ]

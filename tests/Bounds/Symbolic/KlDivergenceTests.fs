@@ -1,0 +1,70 @@
+module BoundLab.Bounds.Tests.Symbolic.KlDivergenceTests
+
+open System
+open Expecto
+open BoundLab.Bounds.Symbolic
+open BoundLab.Bounds.Tests.TestUtil
+
+/// q, c, the true root kl⁻¹(q, c) rounded DOWN to a double. Golden values from mpmath 1.x at 60 digits:
+/// bisection on kl(q‖p) = q ln(q/p) + (1−q) ln((1−q)/(1−p)) over [q, 1] for 400 steps, with q and c the
+/// exact binary values of the double literals (mp.mpf(0.1)), then float() stepped down one ulp if it was above.
+let golden = [
+    0.1, 0.01, 0.14767553929800747
+    0.05, 0.2, 0.2995591377729576
+    0.5, 0.001, 0.522349504092188
+    0.3, 1e-09, 0.30002049416818916
+    0.001, 0.05, 0.05354808731430046
+    0.9, 0.05, 0.9687216037277205
+    0.999, 0.001, 0.9998413389039343
+    0.2, 2.0, 0.9555835220148613
+    1e-06, 1e-06, 3.146189844452873e-06
+    0.6, 10.0, 0.9999999999974182
+    0.02, 0.0005, 0.024751602998471095
+]
+
+[<Tests>]
+let tests =
+    testList "Bounds.Symbolic.KlDivergence" [
+        testCase "kl values" <| fun () ->
+            Expect.floatClose Accuracy.high (KlDivergence.Kl(0.5, 0.5)) 0.0 "kl(q‖q) = 0"
+            Expect.floatClose Accuracy.high (KlDivergence.Kl(0.0, 0.5)) (log 2.0) "kl(0‖p) = −ln(1−p)"
+            Expect.floatClose Accuracy.high (KlDivergence.Kl(1.0, 0.25)) (log 4.0) "kl(1‖p) = −ln p"
+            Expect.floatClose Accuracy.high (KlDivergence.Kl(0.1, 0.2)) (0.1 * log 0.5 + 0.9 * log (0.9 / 0.8)) "definition"
+            Expect.equal (KlDivergence.Kl(0.3, 1.0)) infinity "p = 1"
+        testList "inverse against mpmath: never below the root, within 1e-12 above it" [
+            for (q, c, root) in golden ->
+                testCase $"q={q} c={c}" <| fun () ->
+                    let r = KlDivergence.Inverse(q, c)
+                    Expect.isGreaterThanOrEqual r root "upper end of the bracket"
+                    Expect.isLessThanOrEqual (r - root) 1e-12 "tight"
+                    Expect.isGreaterThanOrEqual (KlDivergence.Kl(q, r)) (c - 1e-12) "kl(q‖r) ≥ c − 1e-12"
+        ]
+        testCase "random inputs: kl(q‖r) ≥ c − 1e-12, r ≤ 1, and one ulp lower is feasible" <| fun () ->
+            let rng = Random 7
+            for _ in 1 .. 2000 do
+                let q = rng.NextDouble()
+                let c = Math.Pow(10.0, -8.0 + 9.0 * rng.NextDouble())
+                let r = KlDivergence.Inverse(q, c)
+                Expect.isLessThanOrEqual r 1.0 "≤ 1"
+                if r < 1.0 then
+                    Expect.isGreaterThanOrEqual (KlDivergence.Kl(q, r)) (c - 1e-12) $"q={q} c={c}"
+                    // The bracket shrank to adjacent doubles, so the point below r is within the budget.
+                    Expect.isLessThanOrEqual (KlDivergence.Kl(q, Math.BitDecrement r)) c $"tight q={q} c={c}"
+        testCase "closed forms" <| fun () ->
+            Expect.equal (KlDivergence.Inverse(0.37, 0.0)) 0.37 "c = 0 → q"
+            let c = 0.3
+            let r = KlDivergence.Inverse(0.0, c)
+            Expect.isGreaterThanOrEqual r (1.0 - exp (-c)) "q = 0 → 1 − e^(−c), not below"
+            Expect.floatClose Accuracy.veryHigh r (1.0 - exp (-c)) "q = 0 value"
+            Expect.equal (KlDivergence.Inverse(1.0, 0.5)) 1.0 "q = 1"
+            Expect.equal (KlDivergence.Inverse(0.4, 1e6)) 1.0 "huge c → 1"
+            Expect.equal (KlDivergence.Inverse(0.4, infinity)) 1.0 "c = ∞ → 1"
+            let nearOne = KlDivergence.Inverse(0.999999, 1e-3)
+            Expect.isTrue (nearOne > 0.999999 && nearOne <= 1.0) "q near 1"
+        testCase "argument checks name the argument" <| fun () ->
+            let ex = catch<ArgumentOutOfRangeException> (fun () -> KlDivergence.Inverse(1.5, 0.1) |> ignore)
+            Expect.stringContains ex.Message "q" "names q"
+            let ex2 = catch<ArgumentOutOfRangeException> (fun () -> KlDivergence.Inverse(0.5, -1.0) |> ignore)
+            Expect.stringContains ex2.Message "c" "names c"
+            Expect.throws (fun () -> KlDivergence.Inverse(0.5, nan) |> ignore) "NaN budget"
+    ]

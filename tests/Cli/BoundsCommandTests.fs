@@ -1,0 +1,116 @@
+/// `boundlab bounds` in-process: exit codes, JSON shapes and error messages. Expected values are the
+/// golden literals of tests/Bounds/Catalog/golden.py.
+module BoundLab.Cli.Tests.BoundsCommandTests
+
+open System
+open System.IO
+open System.Text.Json.Nodes
+open Expecto
+open BoundLab.Cli
+open BoundLab.Cli.Commands
+
+/// Runs the command with captured output; maps exceptions as CommandLine.Run does (user error → 2).
+let private run (args: string list) =
+    use w = new StringWriter()
+    let code, message =
+        try BoundsCommand(w).Run(Array.ofList args), ""
+        with e when CommandLine.IsUserError e -> 2, e.Message
+    code, w.ToString(), message
+
+let private json (args: string list) =
+    let code, out, message = run args
+    Expect.equal code 0 $"exit code (error: {message})"
+    JsonNode.Parse out
+
+let private vcSet = [ "--set"; "train_error=0.01"; "--set"; "n=60000"; "--set"; "vc_dim=1000"; "--set"; "delta=0.05" ]
+
+[<Tests>]
+let tests =
+    testList "Cli.Bounds" [
+        yield testCase "list --json lists every entry with family, target and provenance" <| fun () ->
+            let arr = (json [ "list"; "--json" ]).AsArray()
+            Expect.equal arr.Count BoundLab.Bounds.Catalog.BoundCatalog.All.Count "count"
+            let vc = arr |> Seq.find (fun e -> e["id"].GetValue<string>() = "vc-mohri")
+            Expect.equal (vc["family"].GetValue<string>()) "vc" "family"
+            Expect.equal (vc["provenance"].GetValue<string>()) "verified" "provenance"
+            Expect.equal (vc["target"].GetValue<string>()) "test-error" "target"
+
+        yield testCase "show prints the formula, inputs with domains and preconditions" <| fun () ->
+            let code, out, _ = run [ "show"; "vc-mohri" ]
+            Expect.equal code 0 "exit"
+            for part in [ "vc_dim"; "an integer ≥ 1"; "n ≥ vc_dim"; "Corollary 3.19" ] do Expect.stringContains out part part
+
+        yield testCase "show --latex prints LaTeX" <| fun () ->
+            let _, out, _ = run [ "show"; "dr17"; "--latex" ]
+            Expect.stringContains out "\\operatorname{kl}^{-1}" "LaTeX kl-inverse"
+
+        yield testCase "eval --json has id, value, terms, vacuous, delta_budget, provenance" <| fun () ->
+            let o = json ([ "eval"; "vc-mohri" ] @ vcSet @ [ "--json" ])
+            Expect.equal (o["id"].GetValue<string>()) "vc-mohri" "id"
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } (o["value"].GetValue<float>()) 0.42707833392319595 "value (golden.py)"
+            Expect.equal (o["terms"].AsArray().Count) 3 "terms"
+            Expect.isFalse (o["vacuous"].GetValue<bool>()) "vacuous"
+            Expect.equal (o["delta_budget"].["total"].GetValue<float>()) 0.05 "δ"
+            Expect.equal (o["provenance"].GetValue<string>()) "verified" "provenance"
+            Expect.equal (o["warnings"].AsArray().Count) 0 "no warning for a verified entry"
+
+        yield testCase "eval --json of an unverified entry carries its warning" <| fun () ->
+            let o = json [ "eval"; "pacbayes-maurer"; "--set"; "emp_risk=0.03"; "--set"; "kl=5000"; "--set"; "n=60000"; "--set"; "delta=0.025"; "--json" ]
+            Expect.equal (o["provenance"].GetValue<string>()) "unverified" "provenance"
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } (o["value"].GetValue<float>()) 0.15389207662355898 "value (golden.py)"
+            Expect.stringStarts (o["warnings"].[0].GetValue<string>()) "unverified" "warning"
+
+        yield testCase "eval reports the grid indices of post-hoc quantities" <| fun () ->
+            let o =
+                json [ "eval"; "golowich-frobenius"; "--set"; "margin_loss=0.04"; "--set"; "gamma=2.5"; "--set"; "frob_prod=37"
+                       "--set"; "x_norm=2000"; "--set"; "depth=3"; "--set"; "n=60000"; "--set"; "delta=0.05"; "--json" ]
+            let grids = o["delta_budget"].["grids"].AsArray()
+            Expect.equal [ for g in grids -> g["symbol"].GetValue<string>(), g["index"].GetValue<int>() ] [ "gamma", 19; "frob_prod", 77 ] "indices (golden.py)"
+            Expect.isTrue (o["vacuous"].GetValue<bool>()) "vacuous"
+
+        yield testCase "eval for 10 classes reports a VC bound as not applicable" <| fun () ->
+            let o = json ([ "eval"; "vc-mohri" ] @ vcSet @ [ "--classes"; "10"; "--json" ])
+            Expect.isFalse (o["applicable"].GetValue<bool>()) "applicable"
+            Expect.stringContains (o["reason"].GetValue<string>()) "binary" "reason"
+
+        yield testCase "eval text output marks a measure as not a bound" <| fun () ->
+            let code, out, _ = run [ "eval"; "mou18-pacbayes"; "--set"; "beta=100"; "--set"; "weighted_grad_sum=0.3"; "--set"; "n=50000" ]
+            Expect.equal code 0 "exit"
+            Expect.stringContains out "measure" "kind"
+            Expect.stringContains out "not a bound" "warning"
+
+        yield testCase "solve --json gives the least n (golden.py: 180170)" <| fun () ->
+            let o = json [ "solve"; "vc-mohri"; "--for"; "n"; "--target"; "0.1"; "--set"; "train_error=0"; "--set"; "vc_dim=100"; "--set"; "delta=0.05"; "--json" ]
+            Expect.equal (o["n"].GetValue<int64>()) 180170L "n"
+
+        yield testCase "sensitivity --json gives ∂/∂n (sympy, golden.py)" <| fun () ->
+            let o = json ([ "sensitivity"; "vc-mohri" ] @ vcSet @ [ "--json" ])
+            Expect.floatClose { absolute = 0.; relative = 1e-10 } (o["partials"].["n"].GetValue<float>()) -0.0000028015688604888548 "∂/∂n"
+
+        // Bad input: exit code 2 and a message naming the option or symbol, the value and what is allowed.
+        for name, args, parts in [
+            "non-numeric value", [ "eval"; "vc-mohri"; "--set"; "delta=abc" ], [ "--set delta"; "abc"; "finite number" ]
+            "missing '='", [ "eval"; "vc-mohri"; "--set"; "n" ], [ "--set"; "'n'"; "name=value" ]
+            "unknown id", [ "eval"; "vc-nope" ] @ vcSet, [ "vc-nope"; "vc-mohri" ]
+            "δ outside (0, 1)", [ "eval"; "vc-mohri"; "--set"; "train_error=0.01"; "--set"; "n=60000"; "--set"; "vc_dim=1000"; "--set"; "delta=1.5" ], [ "delta = 1.5"; "(0, 1)" ]
+            "precondition n ≥ d", [ "eval"; "vc-mohri"; "--set"; "train_error=0.01"; "--set"; "n=50"; "--set"; "vc_dim=1000"; "--set"; "delta=0.05" ], [ "n = 50"; "vc_dim = 1000" ]
+            "missing input", [ "eval"; "vc-mohri"; "--set"; "n=60000" ], [ "needs a value for"; "train_error" ]
+            "unknown input", [ "eval"; "vc-mohri"; "--set"; "gamma=1" ] @ vcSet, [ "'gamma'"; "train_error, n, vc_dim, delta" ]
+            "duplicate input", [ "eval"; "vc-mohri"; "--set"; "n=5" ] @ vcSet, [ "--set"; "n=60000"; "already set" ]
+            "unknown option", [ "eval"; "vc-mohri"; "--frob" ] @ vcSet, [ "--frob" ]
+            "unknown subcommand", [ "frobnicate" ], [ "frobnicate"; "list, show, eval, solve" ]
+            "missing target", [ "solve"; "vc-mohri"; "--for"; "n"; "--set"; "train_error=0"; "--set"; "vc_dim=10"; "--set"; "delta=0.05" ], [ "--target"; "> 0" ]
+            "bad target", [ "solve"; "vc-mohri"; "--for"; "n"; "--target"; "-1"; "--set"; "train_error=0"; "--set"; "vc_dim=10"; "--set"; "delta=0.05" ], [ "--target"; "-1"; "> 0" ]
+            "solve for a non-count", [ "solve"; "vc-mohri"; "--for"; "delta"; "--target"; "0.1"; "--set"; "train_error=0"; "--set"; "vc_dim=10"; "--set"; "n=100" ], [ "delta"; "integer count" ]
+            "solve target unreachable", [ "solve"; "vc-mohri"; "--for"; "n"; "--target"; "0.005"; "--set"; "train_error=0.01"; "--set"; "vc_dim=10"; "--set"; "delta=0.05" ], [ "does not reach target 0.005" ]
+            "classes below 2", [ "eval"; "vc-mohri"; "--classes"; "1" ] @ vcSet, [ "--classes"; "'1'"; "≥ 2" ]
+        ] ->
+            testCase $"bad input: {name} → exit 2" <| fun () ->
+                let code, _, message = run args
+                Expect.equal code 2 "exit code"
+                for p in parts do Expect.stringContains message p "message"
+
+        yield testCase "the top-level command line dispatches `bounds` and maps bad input to exit 2" <| fun () ->
+            Expect.equal (CommandLine.Run [| "bounds"; "eval"; "vc-mohri"; "--set"; "delta=abc" |]) 2 "bad input"
+            Expect.isTrue (CommandLine.Commands |> Seq.exists (fun c -> c.Name = "bounds")) "registered"
+    ]
