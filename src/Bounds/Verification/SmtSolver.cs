@@ -8,7 +8,7 @@ namespace BoundLab.Bounds.Verification;
 /// <summary>
 /// Z3 in-process through SMT-LIB 2 text. Uses the public low-level class Microsoft.Z3.Native only: the managed
 /// Context needs Z3_enable_concurrent_dec_ref, which Debian's libz3 4.8.12 lacks (DESIGN.md, point 4).
-/// Each call gets its own Z3 context, so calls are thread-safe.
+/// Each call gets its own Z3 context and calls are serialized, so any thread may call.
 /// </summary>
 public static class SmtSolver
 {
@@ -43,6 +43,16 @@ public static class SmtSolver
         if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > uint.MaxValue)
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"The timeout must be in (0, {uint.MaxValue} ms].");
         EnsureLoaded();
+        // Z3's C API does not support creating contexts concurrently (Z3Prover/z3#327), and concurrent
+        // contexts have hung or crashed in 4.8.x (Z3Prover/z3#4768); we saw one unexplained hang of the
+        // parallel test. Calls are therefore serialized: correct answers matter more than throughput here.
+        lock (Z3Lock) return CheckSerialized(smtlib2Script, timeout);
+    }
+
+    private static readonly object Z3Lock = new();
+
+    private static SmtResult CheckSerialized(string smtlib2Script, TimeSpan timeout)
+    {
         var config = Native.Z3_mk_config();
         try
         {

@@ -67,6 +67,13 @@ let tests =
                         let script = enc.Script([ $"(not (= {raw} {enc.Term normal}))" ])
                         expectUnsat script input
         ]
+        testCase "the literal-reading check can fail (Z3 finds x + y ≠ 2·x)" <| fun () ->
+            let enc = SmtLibEncoder()
+            let (raw, names) = RawSmt.read "x + y"
+            for n in names do enc.Term(sym n) |> ignore
+            let wrong = enc.Term(parse "2*x")
+            let r = BoundLab.Bounds.Verification.SmtSolver.Check(enc.Script([ $"(not (= {raw} {wrong}))" ]), z3Timeout)
+            Expect.equal r.Verdict BoundLab.Bounds.Verification.SmtVerdict.Sat "a wrong normal form is refuted"
         testCase "only the first summand is a number; no summand is a sum" <| fun () ->
             match parse "x + (2 + (y + 3))" with
             | :? Sum as s ->
