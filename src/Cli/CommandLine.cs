@@ -11,8 +11,6 @@ public static class CommandLine
     [
         new BoundLab.Cli.Commands.TrainCommand(),
         new BoundLab.Cli.Commands.DataCommand(),
-        new BoundLab.Cli.Commands.TrainCommand(),
-        new BoundLab.Cli.Commands.DataCommand(),
         new BoundLab.Cli.Commands.BenchCommand(),
         new BoundLab.Cli.Commands.BoundsCommand(),
     ];

@@ -31,6 +31,11 @@ let tests =
             Expect.equal code 2 "exit code"
             Expect.stringContains err "allowed: train" "lists the commands"
 
+        testCase "every command is registered once" <| fun () ->
+            let names = BoundLab.Cli.CommandLine.Commands |> Seq.map (fun c -> c.Name) |> List.ofSeq
+            Expect.equal (List.distinct names) names "no duplicate verbs"
+            Expect.containsAll names [ "train"; "data"; "bench"; "bounds" ] "all verbs present"
+
         testCase "train --help lists the options and exits 0" <| fun () ->
             let code, out, _ = runCli [ "train"; "--help" ]
             Expect.equal code 0 "exit code"
