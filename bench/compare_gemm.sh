@@ -2,7 +2,7 @@
 # Same-run comparison of `boundlab bench gemm` with numpy/OpenBLAS (bench/peers/numpy_gemm.py).
 # Builds the CLI in Release once; then, per shape, alternates ours and numpy ROUNDS times (each run reports
 # the median of its own repeats) and prints a Markdown table of the medians over rounds and their ratio.
-# Usage: bench/compare_gemm.sh [threads=2] [rounds=5]
+# Usage: bench/compare_gemm.sh [threads=2] [rounds=5]; ONLY=<regex> keeps the shapes whose label matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 THREADS=${1:-2}
@@ -26,6 +26,7 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for entry in "${SHAPES[@]}"; do
   IFS='|' read -r label args repeats <<< "$entry"
+  [[ -n "${ONLY:-}" && ! "$label" =~ $ONLY ]] && continue
   for ((r = 0; r < ROUNDS; r++)); do
     ours=$($CLI bench gemm $args --threads "$THREADS" --repeats "$repeats" --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["gflops"])')
     peer=$("$PY" bench/peers/numpy_gemm.py $args --repeats "$repeats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["gflops"])')
