@@ -1,3 +1,4 @@
+using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Numerics.Kernels;
@@ -5,28 +6,11 @@ namespace BoundLab.Numerics.Kernels;
 /// <summary>Plain float64 loops defining what <see cref="Elementwise"/> computes; tests compare the two.</summary>
 public static class ElementwiseReference
 {
-    /// <summary>act(x) in float64; sigmoid in the form that never overflows (e^(−|x|) ≤ 1).</summary>
-    public static double Apply(Activation act, double x) => act switch
-    {
-        Activation.Identity => x,
-        Activation.Relu => x > 0 ? x : 0,
-        Activation.Sigmoid => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x)),
-        Activation.Tanh => Math.Tanh(x),
-        _ => throw new ArgumentOutOfRangeException(nameof(act), act, "allowed: Identity, Relu, Sigmoid, Tanh."),
-    };
+    /// <summary>act(x) in float64 — the backends' definition (<see cref="ActivationMath.Apply"/>).</summary>
+    public static double Apply(Activation act, double x) => ActivationMath.Apply(act, x);
 
-    /// <summary>act′(x) in float64, from the pre-activation.</summary>
-    public static double Derivative(Activation act, double x)
-    {
-        double y = Apply(act, x);
-        return act switch
-        {
-            Activation.Identity => 1,
-            Activation.Relu => x > 0 ? 1 : 0,
-            Activation.Sigmoid => y * (1 - y),
-            _ => 1 - y * y,
-        };
-    }
+    /// <summary>act′(x) in float64 from the pre-activation (<see cref="ActivationMath.Derivative"/>).</summary>
+    public static double Derivative(Activation act, double x) => ActivationMath.Derivative(act, x);
 
     /// <summary>output = act(z + bias) row by row (empty bias = none).</summary>
     public static Matrix<double> BiasActivation(Matrix<double> z, ReadOnlySpan<double> bias, Activation act)
