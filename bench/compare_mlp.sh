@@ -32,19 +32,4 @@ for entry in "${CONFIGS[@]}"; do
   done
 done
 
-"$PY" - "$results" "$THREADS" "$ROUNDS" <<'PYEOF'
-import statistics, sys
-path, threads, rounds = sys.argv[1], sys.argv[2], sys.argv[3]
-rows = {}
-for line in open(path, encoding="utf-8"):
-    label, ours, peer = line.rstrip("\n").split("\t")
-    rows.setdefault(label, ([], []))
-    rows[label][0].append(float(ours)); rows[label][1].append(float(peer))
-print(f"threads = {threads}; median over {rounds} alternating rounds (training samples/s)\n")
-print("| network | BoundLab | PyTorch | ratio | per-round ratios |")
-print("|---|---:|---:|---:|---|")
-for label, (ours, peer) in rows.items():
-    mo, mp = statistics.median(ours), statistics.median(peer)
-    per = " ".join(f"{o / p:.2f}" for o, p in zip(ours, peer))
-    print(f"| {label} | {mo:,.0f} | {mp:,.0f} | {mo / mp:.2f} | {per} |")
-PYEOF
+"$PY" bench/summarize.py "$results" "$THREADS" "$ROUNDS" "training samples/s" "PyTorch" "network" ",.0f"
