@@ -51,6 +51,13 @@ public sealed class TrainCommand : ICommand
         };
         Console.CancelKeyPress += onCancel;
         var checkpoint = new Checkpoint(Path.Combine(o.OutDir, "checkpoint"));
+        if (o.Resume)
+        {
+            Console.Error.WriteLine(checkpoint.Exists
+                ? $"resuming from {checkpoint.Directory}"
+                : $"--resume: no checkpoint in {checkpoint.Directory}; starting from the beginning.");
+        }
+
         var bar = ProgressBar.ForConsole();
         TrainResult result;
         try
