@@ -1,6 +1,6 @@
 // BoundLab build script — a plain F# script (no FAKE):
 //   dotnet fsi build.fsx build | test [--filter TEXT] | bench | data | ci
-// `test` installs what the tests need (Debian's libz3 for the SMT checks) when it is missing.
+// `test` installs what the tests need (Debian's libz3-dev and cvc5 for the SMT checks) when missing.
 open System
 open System.Diagnostics
 open System.IO
@@ -24,24 +24,32 @@ let which (name: string) =
     (Environment.GetEnvironmentVariable "PATH").Split(':')
     |> Array.exists (fun d -> File.Exists(Path.Combine(d, name)))
 
-/// libz3 is the in-process SMT solver of src/Bounds (DESIGN.md decision 4).
-let ensureZ3 () =
-    let found =
+/// libz3 is the in-process SMT solver of src/Bounds (DESIGN.md decision 4); cvc5 re-checks the rewrite
+/// rules as a second solver (its tests skip when it is absent). Both come from Debian's packages.
+let ensureSolvers () =
+    let z3 =
         [ "/usr/lib/x86_64-linux-gnu/libz3.so"; "/usr/lib/aarch64-linux-gnu/libz3.so"; "/usr/lib/libz3.so"; "/usr/local/lib/libz3.so" ]
         |> List.exists File.Exists
-    if not found then
+    let missing = [ if not z3 then "libz3-dev"
+                    if not (which "cvc5") then "cvc5" ]
+    if not missing.IsEmpty then
         if which "apt-get" && Environment.UserName = "root" then
-            eprintfn "build.fsx: installing libz3-dev (Z3, used by the bound verification tests)…"
+            eprintfn "build.fsx: installing %s (SMT solvers for the bound verification tests)…" (String.Join(", ", missing))
             runOrFail "apt-get" [ "update"; "-qq" ]
-            runOrFail "apt-get" [ "install"; "-y"; "-qq"; "libz3-dev" ]
-        else
+            let code = run "apt-get" ([ "install"; "-y"; "-qq" ] @ missing)
+            if code <> 0 && not z3 then
+                eprintfn "build.fsx: could not install libz3-dev (apt-get exited %d)." code
+                exit 1
+            elif code <> 0 then
+                eprintfn "build.fsx: cvc5 could not be installed; its cross-check tests will be skipped."
+        elif not z3 then
             eprintfn "build.fsx: libz3 is missing and cannot be installed here; run `sudo apt-get install libz3-dev` (Debian/Ubuntu)."
             exit 1
 
 let build () = runOrFail "dotnet" [ "build"; "BoundLab.slnx"; "-c"; "Release"; "-nologo"; "-v"; "q"; "-clp:ErrorsOnly" ]
 
 let test (rest: string list) =
-    ensureZ3 ()
+    ensureSolvers ()
     runOrFail "dotnet" [ "build"; "tests/Runner/BoundLab.Tests.fsproj"; "-c"; "Release"; "-nologo"; "-v"; "q"; "-clp:ErrorsOnly" ]
     let dll = Path.Combine(root, "tests", "Runner", "bin", "Release", "net10.0", "BoundLab.Tests.dll")
     exit (run "dotnet" (dll :: rest))
