@@ -32,13 +32,19 @@ type TempDir() =
 /// Runs f and returns the exception of type 'E it throws (Expecto's throwsT does not return it),
 /// so a test can check the message; fails when nothing or something else is thrown.
 let throwsOf<'E when 'E :> exn> (f: unit -> unit) (what: string) : 'E =
-    try
-        f ()
-        Expecto.Tests.failtestf "%s: expected %s, nothing was thrown" what typeof<'E>.Name
-    with
-    | :? 'E as e -> e
-    | e when not (e :? Expecto.AssertException) ->
-        Expecto.Tests.failtestf "%s: expected %s, got %s: %s" what typeof<'E>.Name (e.GetType().Name) e.Message
+    let caught =
+        try
+            f ()
+            None
+        with
+        | :? 'E as e -> Some e
+        | e -> Expecto.Tests.failtestf "%s: expected %s, got %s: %s" what typeof<'E>.Name (e.GetType().Name) e.Message
+    match caught with
+    | Some e -> e
+    | None -> Expecto.Tests.failtestf "%s: expected %s, nothing was thrown" what typeof<'E>.Name
+
+/// The exception f throws, of any type (fails the test when it throws none).
+let thrown (f: unit -> unit) : exn = throwsOf<exn> f "expected an exception"
 
 /// A matrix of N(0, std²) draws from a fixed seed.
 let randomMatrix (seed: uint64) rows cols (std: float) : Matrix<float> =

@@ -6,11 +6,7 @@ open Expecto
 open BoundLab.Bounds.Catalog
 
 
-let private catch (f: unit -> unit) : exn =
-    let caught = try f (); None with e -> Some e
-    match caught with
-    | Some e -> e
-    | None -> failtest "expected an exception"
+let private catch (f: unit -> unit) : exn = BoundLab.Bounds.Tests.TestUtil.catch<exn> f
 
 let private eval (id: string) (inputs: (string * float) list) = BoundEvaluator.Evaluate(id, readOnlyDict inputs)
 let private vc = [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ]

@@ -7,11 +7,7 @@ open Expecto
 open BoundLab.Bounds.Catalog
 
 
-let private catch (f: unit -> unit) : exn =
-    let caught = try f (); None with e -> Some e
-    match caught with
-    | Some e -> e
-    | None -> failtest "expected an exception"
+let private catch (f: unit -> unit) : exn = BoundLab.Bounds.Tests.TestUtil.catch<exn> f
 
 let private solve id symbol target (inputs: (string * float) list) =
     SampleComplexity.Solve(BoundCatalog.Get id, symbol, target, readOnlyDict inputs)

@@ -2,6 +2,7 @@ module BoundLab.Numerics.Tests.Kernels.ElementwiseTests
 
 open System
 open Expecto
+open BoundLab.Numerics.Tests.TestUtil
 open BoundLab.Numerics
 open BoundLab.Numerics.Kernels
 open BoundLab.Numerics.Random
@@ -21,14 +22,6 @@ let private bits (x: float32[]) = x |> Array.map BitConverter.SingleToInt32Bits
 /// the vectorized exp-based sigmoid/tanh add at most 2·10⁻⁶ absolute; u = 2⁻²⁴.
 let private forwardTolerance (pre: float) (exact: float) =
     2e-6 + Math.Pow(2.0, -23.0) * (abs pre + abs exact)
-
-let private thrown (f: unit -> unit) : exn =
-    try
-        f ()
-        failtest "expected an exception"
-    with
-    | :? AssertException -> reraise ()
-    | e -> e
 
 [<Tests>]
 let tests =

@@ -2,6 +2,7 @@ module BoundLab.Numerics.Tests.Kernels.GemmTests
 
 open System
 open Expecto
+open BoundLab.Numerics.Tests.TestUtil
 open BoundLab.Numerics.Kernels
 open BoundLab.Numerics.Random
 open BoundLab.Numerics.Tensors
@@ -67,15 +68,6 @@ let private cases =
         for ta in [ false; true ] do
             for tb in [ false; true ] do
                 yield { M = m; N = n; K = k; TA = ta; TB = tb; Alpha = 1.5f; Beta = -0.75f; Offset = 3; Pad = 5 } ]
-
-/// The exception f throws (fails the test when it throws none).
-let thrown (f: unit -> unit) : exn =
-    try
-        f ()
-        failtest "expected an exception"
-    with
-    | :? AssertException -> reraise ()
-    | e -> e
 
 [<Tests>]
 let tests =
