@@ -21,8 +21,26 @@ let rec private splitFilter (args: string list) =
         f, x :: others
     | [] -> [], []
 
+/// Tests that have started and not yet finished, with their start times (for the watchdog's report).
+let private running = Collections.Concurrent.ConcurrentDictionary<string, DateTime>()
+
+/// Wraps every test so the watchdog can name the ones still running.
+let private tracked (test: Test) =
+    test
+    |> Test.replaceTestCode (fun name code ->
+        let enter () = running[name] <- DateTime.Now
+        let leave () = running.TryRemove name |> ignore
+        let wrapped =
+            match code with
+            | Sync f -> Sync(fun () -> enter (); try f () finally leave ())
+            | SyncWithCancel f -> SyncWithCancel(fun ct -> enter (); try f ct finally leave ())
+            | Async a -> Async(async { enter (); try return! a finally leave () })
+            | AsyncFsCheck(config, stress, f) ->
+                AsyncFsCheck(config, stress, fun cfg -> async { enter (); try return! f cfg finally leave () })
+        TestLabel(name, TestCase(wrapped, Normal), Normal))
+
 /// A hung test (a native solver that never returns, a deadlock) must not hold CI for its whole budget:
-/// after BOUNDLAB_TEST_TIMEOUT_MIN minutes (default 20) the run is failed with a clear message.
+/// after BOUNDLAB_TEST_TIMEOUT_MIN minutes (default 20) the run is failed, naming the tests still running.
 let private startWatchdog () =
     let minutes =
         match Environment.GetEnvironmentVariable "BOUNDLAB_TEST_TIMEOUT_MIN" with
@@ -31,7 +49,9 @@ let private startWatchdog () =
     let timer =
         new Threading.Timer(
             (fun _ ->
-                eprintfn "\ntest run exceeded %.0f minutes (BOUNDLAB_TEST_TIMEOUT_MIN); aborting." minutes
+                eprintfn "\ntest run exceeded %g minutes (BOUNDLAB_TEST_TIMEOUT_MIN); aborting. Still running:" minutes
+                for KeyValue(name, started) in running do
+                    eprintfn "  %s (since %s)" name (started.ToString "HH:mm:ss")
                 Console.Out.Write("\n0 passed, 1 failed\n")
                 Console.Out.Flush()
                 exit 1),
@@ -46,6 +66,7 @@ let main argv =
         assemblies
         |> List.choose Impl.testFromAssembly
         |> testList "BoundLab"
+        |> tracked
     let selected =
         match filters with
         | [] -> all
