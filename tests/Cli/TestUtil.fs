@@ -27,6 +27,11 @@ let tempDir () =
     Directory.CreateDirectory d |> ignore
     d
 
+/// Runs f with a fresh temporary folder and deletes the folder afterwards, whatever f does.
+let withTempDir (f: string -> unit) =
+    let dir = tempDir ()
+    try f dir finally Directory.Delete(dir, true)
+
 /// The repository root (where BoundLab.slnx lives), found from the test binary's folder.
 let repoRoot =
     let rec up (d: DirectoryInfo) =
