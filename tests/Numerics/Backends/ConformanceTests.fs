@@ -114,7 +114,7 @@ let private columnSums (rows, cols) =
 
 /// The table: every operation of Backend<T> with the cases that matter.
 let operations : Operation list =
-    [ for shape in [ 1, 1, 1; 3, 5, 1; 17, 9, 33; 129, 257, 70 ] do
+    [ for shape in [ 1, 1, 1; 3, 5, 1; 17, 9, 33; 129, 257, 70; 33, 65, 300 ] do
         for transA in [ false; true ] do
             for transB in [ false; true ] do
                 yield matMul shape transA transB 1f 0f "NaN"
@@ -178,10 +178,19 @@ let private referenceLaws =
                     Expect.equal d.Data[i] (float32 (2.0 * ActivationMath.Derivative(act, float pre.Data[i]))) (sprintf "%A at %g" act pre.Data[i])
     ]
 
+/// CpuBackend promises bit-identical results whatever its thread count: every row of the table, 1 vs 2 threads.
+let private cpuThreadsAgree =
+    testCase "cpu: 1 thread and 2 threads give the same bits on every operation" <| fun () ->
+        for op in operations do
+            for one, two in List.zip (op.Run(CpuBackend(1))) (op.Run(CpuBackend(2))) do
+                let bits (x: float32[]) = x |> Array.map BitConverter.SingleToInt32Bits
+                Expect.equal (bits two.Values) (bits one.Values) (sprintf "%s: %s" op.Name one.Label)
+
 [<Tests>]
 let tests =
     testList "Numerics.Backends.Conformance" [
         referenceLaws
         conformance "cpu, 1 thread" (fun () -> CpuBackend(1) :> Backend<float32>)
         conformance "cpu, 2 threads" (fun () -> CpuBackend(2) :> Backend<float32>)
+        cpuThreadsAgree
     ]
