@@ -11,7 +11,8 @@ public abstract class Backend<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>A short name for reports ("cpu", "reference", "cuda").</summary>
     public abstract string Name { get; }
 
-    /// <summary>c = alpha·op(a)·op(b) + beta·c, where op transposes when asked.</summary>
+    /// <summary>c = alpha·op(a)·op(b) + beta·c, where op transposes when asked; beta = 0 overwrites c (NaN in c
+    /// does not leak) and alpha = 0 gives beta·c without reading a or b (the BLAS convention).</summary>
     public void MatMul(Matrix<T> a, bool transA, Matrix<T> b, bool transB, Matrix<T> c, T alpha, T beta)
     {
         ArgumentNullException.ThrowIfNull(a);
@@ -33,7 +34,9 @@ public abstract class Backend<T> where T : unmanaged, IFloatingPointIeee754<T>
         MatMulCore(a, transA, b, transB, c, alpha, beta);
     }
 
-    /// <summary>output = act(z + bias) with bias broadcast over rows (empty bias = none); z may be output.</summary>
+    /// <summary>output = act(z + bias) with bias broadcast over rows (empty bias = none), and z ← z + bias: afterwards
+    /// z holds the pre-activation that <see cref="ActivationBackward"/> differentiates at. z may be output (then
+    /// it holds act(z + bias)). Every backend keeps this contract.</summary>
     public void BiasActivation(Matrix<T> z, ReadOnlySpan<T> bias, Activation activation, Matrix<T> output)
     {
         ArgumentNullException.ThrowIfNull(z);
@@ -47,7 +50,10 @@ public abstract class Backend<T> where T : unmanaged, IFloatingPointIeee754<T>
         BiasActivationCore(z, bias, activation, output);
     }
 
-    /// <summary>gradPre = gradOutput ⊙ act′(pre), given pre = the pre-activation and output = act(pre).</summary>
+    /// <summary>gradPre = gradOutput ⊙ act′(pre), where pre is the pre-activation z + bias (what
+    /// <see cref="BiasActivation"/> leaves in z) and output = act(pre). Both must be passed and agree: a backend
+    /// may evaluate act′ from either (relu′ = [pre &gt; 0] = [output &gt; 0], sigmoid′ = output·(1 − output),
+    /// tanh′ = 1 − output², identity′ = 1). gradPre may be gradOutput.</summary>
     public void ActivationBackward(Activation activation, Matrix<T> pre, Matrix<T> output, Matrix<T> gradOutput, Matrix<T> gradPre)
     {
         ArgumentNullException.ThrowIfNull(pre);

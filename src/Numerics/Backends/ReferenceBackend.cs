@@ -17,12 +17,13 @@ public sealed class ReferenceBackend<T> : Backend<T> where T : unmanaged, IFloat
     protected override void MatMulCore(Matrix<T> a, bool transA, Matrix<T> b, bool transB, Matrix<T> c, T alpha, T beta)
     {
         int m = c.Rows, n = c.Cols, k = transA ? a.Rows : a.Cols;
+        bool readProduct = !T.IsZero(alpha);
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < n; j++)
             {
                 double s = 0;
-                for (int p = 0; p < k; p++)
+                for (int p = 0; readProduct && p < k; p++)
                 {
                     double x = double.CreateChecked(transA ? a.Data[p * a.Cols + i] : a.Data[i * a.Cols + p]);
                     double y = double.CreateChecked(transB ? b.Data[j * b.Cols + p] : b.Data[p * b.Cols + j]);
@@ -37,6 +38,7 @@ public sealed class ReferenceBackend<T> : Backend<T> where T : unmanaged, IFloat
     }
 
     /// <inheritdoc />
+    /// <remarks>z + bias is rounded to T once, and act is applied to that rounded value in float64.</remarks>
     protected override void BiasActivationCore(Matrix<T> z, ReadOnlySpan<T> bias, Activation activation, Matrix<T> output)
     {
         for (int r = 0; r < z.Rows; r++)
@@ -52,6 +54,7 @@ public sealed class ReferenceBackend<T> : Backend<T> where T : unmanaged, IFloat
     }
 
     /// <inheritdoc />
+    /// <remarks>The specification: act′ at pre, in float64 (<see cref="ActivationMath.Derivative"/>).</remarks>
     protected override void ActivationBackwardCore(Activation activation, Matrix<T> pre, Matrix<T> output, Matrix<T> gradOutput, Matrix<T> gradPre)
     {
         for (int i = 0; i < pre.Length; i++)

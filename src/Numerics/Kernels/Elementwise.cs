@@ -11,8 +11,9 @@ public static partial class Elementwise
     // Below this many elements a second thread costs more to start than it saves.
     private const int ParallelThreshold = 1 << 15;
 
-    /// <summary>output = act(z + bias), bias broadcast over rows (empty bias = none). z and output may be the
-    /// same matrix; when they differ, z keeps the pre-activation.</summary>
+    /// <summary>output = act(z + bias), bias broadcast over rows (empty bias = none), and z ← z + bias, so z holds
+    /// the pre-activation <see cref="ActivationBackward"/> needs (the Backend contract). z and output may be the
+    /// same matrix (then z holds act(z + bias)).</summary>
     /// <remarks>Sigmoid is 1/(1 + e^(−x)): e^(−x) overflows to +∞ for very negative x and the result is 0,
     /// never NaN. Sigmoid and tanh are within 2·10⁻⁶ of the float64 reference (absolute), checked by tests.</remarks>
     public static unsafe void BiasActivation(Matrix<float> z, ReadOnlySpan<float> bias, Activation act,
@@ -42,8 +43,9 @@ public static partial class Elementwise
         }
     }
 
-    /// <summary>gradPre = gradOutput ⊙ act′(preActivation), using the layer output where that is cheaper
-    /// (sigmoid′ = s(1 − s), tanh′ = 1 − t², relu′ = [z &gt; 0]). gradPre may alias gradOutput.</summary>
+    /// <summary>gradPre = gradOutput ⊙ act′(preActivation), where preActivation = z + bias and output = act(z + bias)
+    /// as <see cref="BiasActivation"/> left them. act′ comes from the output: sigmoid′ = s(1 − s), tanh′ = 1 − t²,
+    /// relu′ = [y &gt; 0] (= [z + bias &gt; 0], also for −0 and NaN). gradPre may alias gradOutput.</summary>
     public static void ActivationBackward(Activation act, Matrix<float> preActivation, Matrix<float> output,
         Matrix<float> gradOutput, Matrix<float> gradPre, int threads)
     {
@@ -56,39 +58,77 @@ public static partial class Elementwise
         ForRowRanges(preActivation.Rows, cols, threads, (r0, r1) =>
         {
             int start = r0 * cols, length = (r1 - r0) * cols;
-            BackwardRange(act, preActivation.Data.AsSpan(start, length), output.Data.AsSpan(start, length),
+            BackwardRange(act, output.Data.AsSpan(start, length),
                 gradOutput.Data.AsSpan(start, length), gradPre.Data.AsSpan(start, length));
         });
     }
 
-    private static void ForwardRow(ReadOnlySpan<float> z, ReadOnlySpan<float> bias, Activation act, Span<float> o)
+    // z ← z + bias and o ← act(z + bias). ReLU (the common hidden layer) does both in one SIMD pass; identity in
+    // place (the output layer) is one add; sigmoid and tanh add in place, then apply TensorPrimitives' vectorized
+    // exp to the L1-resident row — the same two sweeps per row as before z kept the bias.
+    private static void ForwardRow(Span<float> z, ReadOnlySpan<float> bias, Activation act, Span<float> o)
     {
+        if (act == Activation.Relu)
+        {
+            BiasReluRow(z, bias, o);
+            return;
+        }
+
         if (bias.Length > 0)
         {
-            TensorPrimitives.Add(z, bias, o);
-        }
-        else if (!z.Overlaps(o))
-        {
-            z.CopyTo(o);
+            TensorPrimitives.Add(z, bias, z);
         }
 
         switch (act)
         {
-            case Activation.Relu:
-                TensorPrimitives.Max(o, 0f, o);
-                break;
             case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(o, o);
+                TensorPrimitives.Sigmoid(z, o);
                 break;
             case Activation.Tanh:
-                TensorPrimitives.Tanh(o, o);
+                TensorPrimitives.Tanh(z, o);
                 break;
             default:
+                if (!z.Overlaps(o))
+                {
+                    z.CopyTo(o);
+                }
+
                 break;
         }
     }
 
-    private static void BackwardRange(Activation act, ReadOnlySpan<float> z, ReadOnlySpan<float> y,
+    // One pass: v = z + b goes back into z and max(v, 0) into o (NaN stays NaN, as TensorPrimitives.Max does,
+    // so a diverged run is not masked). o may be z: each lane stores v first, then the activation over it.
+    private static void BiasReluRow(Span<float> z, ReadOnlySpan<float> bias, Span<float> o)
+    {
+        bool hasBias = bias.Length > 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            const int W = 8;
+            for (; i + W <= z.Length; i += W)
+            {
+                Vector256<float> v = Vector256.Create(z.Slice(i, W));
+                if (hasBias)
+                {
+                    v += Vector256.Create(bias.Slice(i, W));
+                    v.CopyTo(z.Slice(i, W));
+                }
+
+                Vector256<float> keep = Vector256.GreaterThan(v, Vector256<float>.Zero) | ~Vector256.Equals(v, v);
+                Vector256.ConditionalSelect(keep, v, Vector256<float>.Zero).CopyTo(o.Slice(i, W));
+            }
+        }
+
+        for (; i < z.Length; i++)
+        {
+            float v = hasBias ? z[i] + bias[i] : z[i];
+            z[i] = v;
+            o[i] = v > 0f || float.IsNaN(v) ? v : 0f;
+        }
+    }
+
+    private static void BackwardRange(Activation act, ReadOnlySpan<float> y,
         ReadOnlySpan<float> g, Span<float> d)
     {
         if (act == Activation.Identity)
@@ -111,7 +151,7 @@ public static partial class Elementwise
                 Vector256<float> r = act switch
                 {
                     Activation.Relu => Vector256.ConditionalSelect(
-                        Vector256.GreaterThan(Vector256.Create(z.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero),
+                        Vector256.GreaterThan(Vector256.Create(y.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero),
                         gi, Vector256<float>.Zero),
                     Activation.Sigmoid => SigmoidGrad(Vector256.Create(y.Slice(i, Vector256<float>.Count)), gi, one),
                     _ => TanhGrad(Vector256.Create(y.Slice(i, Vector256<float>.Count)), gi, one),
@@ -124,7 +164,7 @@ public static partial class Elementwise
         {
             d[i] = act switch
             {
-                Activation.Relu => z[i] > 0f ? g[i] : 0f,
+                Activation.Relu => y[i] > 0f ? g[i] : 0f,
                 Activation.Sigmoid => g[i] * (y[i] * (1f - y[i])),
                 _ => g[i] * (1f - y[i] * y[i]),
             };

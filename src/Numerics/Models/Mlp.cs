@@ -146,6 +146,7 @@ public sealed class Mlp<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             backend.MatMul(a, false, _weights[i], true, ws.Pre[i], T.One, T.Zero);
             Activation act = i == Spec.Layers - 1 ? Activation.Identity : Spec.Hidden;
+            // Leaves XWᵀ + b in Pre[i] (the Backend contract): the pre-activation Backward differentiates at.
             backend.BiasActivation(ws.Pre[i], _biases[i], act, ws.Post[i]);
             a = ws.Post[i];
         }

@@ -33,14 +33,16 @@ let tests =
                         testCase (sprintf "%A bias=%b threads=%d" act withBias threads) <| fun () ->
                             let z = matrix 1UL 6.0 300 130
                             let bias = if withBias then uniform 2UL 3.0 130 else [||]
-                            let zBefore = Array.copy z.Data
+                            let zBefore = z.Clone()
                             let out = Matrix<float32>(300, 130)
                             Elementwise.BiasActivation(z, ReadOnlySpan bias, act, out, threads)
-                            Expect.equal z.Data zBefore "z keeps the pre-activation"
+                            // The Backend contract: z now holds the pre-activation z + bias (one float32 addition).
+                            let zPlusBias = zBefore.Data |> Array.mapi (fun i v -> if withBias then v + bias[i % 130] else v)
+                            Expect.equal (bits z.Data) (bits zPlusBias) "z holds z + bias"
                             let expected =
-                                ElementwiseReference.BiasActivation(z.Convert<float>(), ReadOnlySpan(Array.map float bias), act)
+                                ElementwiseReference.BiasActivation(zBefore.Convert<float>(), ReadOnlySpan(Array.map float bias), act)
                             for i in 0 .. out.Length - 1 do
-                                let pre = float z.Data[i] + (if withBias then float bias[i % 130] else 0.0)
+                                let pre = float zBefore.Data[i] + (if withBias then float bias[i % 130] else 0.0)
                                 let err = abs (float out.Data[i] - expected.Data[i])
                                 if err > forwardTolerance pre expected.Data[i] then
                                     failtestf "element %d: pre-activation %g, got %g, reference %g" i pre out.Data[i] expected.Data[i]
@@ -51,7 +53,7 @@ let tests =
                 let z = matrix 3UL 4.0 70 33
                 let bias = uniform 4UL 1.0 33
                 let out = Matrix<float32>(70, 33)
-                Elementwise.BiasActivation(z, ReadOnlySpan bias, act, out, 1)
+                Elementwise.BiasActivation(z.Clone(), ReadOnlySpan bias, act, out, 1)
                 Elementwise.BiasActivation(z, ReadOnlySpan bias, act, z, 1)
                 Expect.equal (bits z.Data) (bits out.Data) (sprintf "%A in place" act)
 

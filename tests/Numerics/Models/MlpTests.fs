@@ -91,6 +91,10 @@ let tests =
         testCase "CPU float32 backend matches the float64 reference (forward and backward)" <| fun () ->
             let spec = MlpSpec([| 37; 29; 17; 10 |], Activation.Relu, true)
             let net32 = Mlp<float32>.Create(spec, RngKey.FromSeed 12UL)
+            // Non-zero biases of both signs: with a fresh net's zero biases a backend that drops the bias from
+            // act′ (the ReLU mask [XWᵀ > 0] instead of [XWᵀ + b > 0]) would pass.
+            for b in net32.Biases do
+                for i in 0 .. b.Length - 1 do b[i] <- float32 (0.8 * sin (float (3 * i + 1)))
             let net64 = net32.Convert<float>()
             let x64 = randomMatrix 13UL 19 37 1.0
             let labels = Array.init 19 (fun i -> (i * 7) % 10)
