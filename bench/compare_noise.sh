@@ -13,7 +13,7 @@ CLI="dotnet src/Cli/bin/Release/net10.0/boundlab.dll"
 grep -m1 "model name" /proc/cpuinfo || true
 
 for ((r = 0; r < ROUNDS; r++)); do
-  $CLI bench noise --threads "$THREADS" --json | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(f"bench noise: {d[\"normals_per_sec\"]:.3e} normals/s ({d[\"path\"]}, {d[\"threads\"]} threads)")'
+  $CLI bench noise --threads "$THREADS" --json | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print("bench noise: %.3e normals/s (%s, %d threads)" % (d["normals_per_sec"], d["path"], d["threads"]))'
 done
 
 work=$(mktemp -d)
