@@ -30,19 +30,40 @@ internal static class PhiloxSimd
         var lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
         var baseBlock = Vector512.Create(16 * group);
         Vector512<ulong> a0 = baseBlock + lane, b0 = a0 + Vector512.Create(8UL);
-        var a1 = Vector512.Create((ulong)key.Tensor);
-        var a2 = Vector512.Create((ulong)key.StepLow);
-        var a3 = Vector512.Create((ulong)key.StepHigh);
-        Vector512<ulong> b1 = a1, b2 = a2, b3 = a3;
+        uint k0 = (uint)key.Key.Value, k1 = (uint)(key.Key.Value >> 32);
+
+        // Rounds 0 and 1 with the lane-independent words (tensor, step) folded into scalars.
+        ulong q1 = (ulong)M1 * key.StepLow;
+        uint c0 = (uint)(q1 >> 32) ^ key.Tensor ^ k0, c1 = (uint)q1;
         var m0 = Vector512.Create((ulong)M0);
         var m1 = Vector512.Create((ulong)M1);
-        uint k0 = (uint)key.Key.Value, k1 = (uint)(key.Key.Value >> 32);
-        for (int round = 0; round < 10; round++)
+        Vector512<ulong> pa0 = Mul(a0, m0), pb0 = Mul(b0, m0);
+        var x = Vector512.Create((ulong)(key.StepHigh ^ k1));
+        Vector512<ulong> a2 = (pa0 >> 32) ^ x, b2 = (pb0 >> 32) ^ x;
+        Vector512<ulong> a3 = pa0, b3 = pb0;
+        k0 += W0;
+        k1 += W1;
+        ulong q0 = (ulong)M0 * c0;
+        Vector512<ulong> pa1 = Mul(a2, m1), pb1 = Mul(b2, m1);
+        x = Vector512.Create((ulong)(c1 ^ k0));
+        a0 = (pa1 >> 32) ^ x;
+        b0 = (pb1 >> 32) ^ x;
+        Vector512<ulong> a1 = pa1, b1 = pb1;
+        x = Vector512.Create((ulong)((uint)(q0 >> 32) ^ k1));
+        a2 = a3 ^ x;
+        b2 = b3 ^ x;
+        a3 = Vector512.Create((ulong)(uint)q0);
+        b3 = a3;
+        k0 += W0;
+        k1 += W1;
+        for (int round = 2; round < 10; round++)
         {
             var vk0 = Vector512.Create((ulong)k0);
             var vk1 = Vector512.Create((ulong)k1);
-            Vector512<ulong> pa0 = Mul(a0, m0), pa1 = Mul(a2, m1);
-            Vector512<ulong> pb0 = Mul(b0, m0), pb1 = Mul(b2, m1);
+            pa0 = Mul(a0, m0);
+            pa1 = Mul(a2, m1);
+            pb0 = Mul(b0, m0);
+            pb1 = Mul(b2, m1);
             a0 = (pa1 >> 32) ^ a1 ^ vk0;
             a1 = pa1;
             a2 = (pa0 >> 32) ^ a3 ^ vk1;
@@ -69,19 +90,40 @@ internal static class PhiloxSimd
     {
         var baseBlock = Vector256.Create(16 * group + 8 * (ulong)half);
         Vector256<ulong> a0 = baseBlock + Vector256.Create(0UL, 1, 2, 3), b0 = a0 + Vector256.Create(4UL);
-        var a1 = Vector256.Create((ulong)key.Tensor);
-        var a2 = Vector256.Create((ulong)key.StepLow);
-        var a3 = Vector256.Create((ulong)key.StepHigh);
-        Vector256<ulong> b1 = a1, b2 = a2, b3 = a3;
+        uint k0 = (uint)key.Key.Value, k1 = (uint)(key.Key.Value >> 32);
+
+        // Rounds 0 and 1 with the lane-independent words (tensor, step) folded into scalars.
+        ulong q1 = (ulong)M1 * key.StepLow;
+        uint c0 = (uint)(q1 >> 32) ^ key.Tensor ^ k0, c1 = (uint)q1;
         var m0 = Vector256.Create((ulong)M0);
         var m1 = Vector256.Create((ulong)M1);
-        uint k0 = (uint)key.Key.Value, k1 = (uint)(key.Key.Value >> 32);
-        for (int round = 0; round < 10; round++)
+        Vector256<ulong> pa0 = Mul(a0, m0), pb0 = Mul(b0, m0);
+        var x = Vector256.Create((ulong)(key.StepHigh ^ k1));
+        Vector256<ulong> a2 = (pa0 >> 32) ^ x, b2 = (pb0 >> 32) ^ x;
+        Vector256<ulong> a3 = pa0, b3 = pb0;
+        k0 += W0;
+        k1 += W1;
+        ulong q0 = (ulong)M0 * c0;
+        Vector256<ulong> pa1 = Mul(a2, m1), pb1 = Mul(b2, m1);
+        x = Vector256.Create((ulong)(c1 ^ k0));
+        a0 = (pa1 >> 32) ^ x;
+        b0 = (pb1 >> 32) ^ x;
+        Vector256<ulong> a1 = pa1, b1 = pb1;
+        x = Vector256.Create((ulong)((uint)(q0 >> 32) ^ k1));
+        a2 = a3 ^ x;
+        b2 = b3 ^ x;
+        a3 = Vector256.Create((ulong)(uint)q0);
+        b3 = a3;
+        k0 += W0;
+        k1 += W1;
+        for (int round = 2; round < 10; round++)
         {
             var vk0 = Vector256.Create((ulong)k0);
             var vk1 = Vector256.Create((ulong)k1);
-            Vector256<ulong> pa0 = Mul(a0, m0), pa1 = Mul(a2, m1);
-            Vector256<ulong> pb0 = Mul(b0, m0), pb1 = Mul(b2, m1);
+            pa0 = Mul(a0, m0);
+            pa1 = Mul(a2, m1);
+            pb0 = Mul(b0, m0);
+            pb1 = Mul(b2, m1);
             a0 = (pa1 >> 32) ^ a1 ^ vk0;
             a1 = pa1;
             a2 = (pa0 >> 32) ^ a3 ^ vk1;

@@ -74,6 +74,20 @@ let tests =
                 plain <- plain + t * t
             Expect.floatClose { absolute = 0.0; relative = 1e-12 } (opt.GradientNormSquared [ p ]) plain "‖g + wd·w‖²"
 
+        testCase "perturbed GD jumps to a point of the r-ball, the same for any run, keyed by the step" <| fun () ->
+            let perturb (t: int64) =
+                let ps = [ param 70_000; param 33 ]
+                let pgd = PerturbedGd(0.5, 1.0, 10, 0.1, RngKey.FromSeed 6UL)
+                pgd.Perturb(ps, t, 1.0)
+                ps |> List.collect (fun p -> List.ofArray p.Value)
+            let moved = perturb 3L
+            let radius = sqrt (moved |> List.sumBy (fun x -> float x * float x))
+            // ‖Δ‖ = r·U^(1/P): with P = 70,033 it lies in (0.999 r, r] unless U < e^-70 (never here); float rounding 1e-6.
+            Expect.isLessThanOrEqual radius (0.5 * (1.0 + 1e-6)) "inside the ball"
+            Expect.isGreaterThan radius (0.5 * 0.999) "near its surface, as a uniform point in high dimension is"
+            Expect.equal (perturb 3L) moved "deterministic"
+            Expect.notEqual (perturb 4L) moved "fresh direction at another step"
+
         testCase "recorded gradient norm includes weight decay: ‖g + wd·w‖²" <| fun () ->
             let p = Parameter<float32>("w", [| 1.0f; -2.0f |], [| 0.5f; 0.25f |])
             let opt = Sgd([ p ], momentum = 0.0, weightDecay = 0.5)
