@@ -61,6 +61,7 @@ match args with
 | [ "bench" ] ->
     runOrFail "bash" [ "bench/compare_gemm.sh" ]
     runOrFail "bash" [ "bench/compare_mlp.sh" ]
+    runOrFail "bash" [ "bench/compare_noise.sh" ]
     runOrFail "dotnet" [ "build"; "bench/BoundsEval"; "-c"; "Release"; "-nologo"; "-v"; "q"; "-clp:ErrorsOnly;NoSummary" ]
     runOrFail "dotnet" [ Path.Combine("bench", "BoundsEval", "bin", "Release", "net10.0", "BoundsEval.dll") ]
 | "data" :: rest -> runOrFail (Path.Combine(root, "boundlab")) ("data" :: "fetch" :: rest)

@@ -9,13 +9,13 @@ namespace BoundLab.Cli.Commands;
 /// <summary><c>boundlab bench &lt;sub-verb&gt;</c>: timed harnesses whose JSON output peer scripts compare against.</summary>
 public sealed class BenchCommand : ICommand
 {
-    private static readonly string[] SubVerbs = ["gemm", "mlp"];
+    private static readonly string[] SubVerbs = ["gemm", "mlp", "noise"];
 
     /// <inheritdoc />
     public string Name => "bench";
 
     /// <inheritdoc />
-    public string Summary => "time GEMM (GFLOP/s) or MLP training steps (samples/s)";
+    public string Summary => "time GEMM (GFLOP/s), MLP training steps (samples/s) or keyed Gaussian noise (normals/s)";
 
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
@@ -37,6 +37,7 @@ public sealed class BenchCommand : ICommand
         {
             "gemm" => BenchGemm(reader),
             "mlp" => MlpBenchmark.Run(reader),
+            "noise" => NoiseBenchmark.Run(reader),
             _ => throw new UsageException($"bench: unknown sub-verb '{args[0]}'; allowed: {allowed}."),
         };
     }

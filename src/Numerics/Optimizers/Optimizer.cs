@@ -34,11 +34,7 @@ public abstract class Optimizer
         double s = 0;
         foreach (Parameter<float> p in parameters)
         {
-            for (int i = 0; i < p.Value.Length; i++)
-            {
-                double g = p.Grad[i] + weightDecay * p.Value[i];
-                s += g * g;
-            }
+            s += Update.NormSquared(p.Value, p.Grad, weightDecay);
         }
 
         return s;

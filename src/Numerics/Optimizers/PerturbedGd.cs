@@ -1,3 +1,4 @@
+using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Random;
 
@@ -66,28 +67,23 @@ public sealed class PerturbedGd : Optimizer
         _lastPerturbation = t;
         Perturbations++;
 
-        // Uniform in the ball: Gaussian direction, radius r·U^{1/P}.
-        RandomStream s = _key.Split((ulong)t).Stream();
+        // Uniform in the ball: Gaussian direction ξ (keyed by step t and tensor k), radius r·U^{1/P}.
+        // ‖ξ‖² is summed from one fill; the move regenerates the same ξ inside the update.
+        RngKey direction = _key.Split("direction");
         long dim = parameters.Sum(p => (long)p.Value.Length);
-        var xi = parameters.Select(p => new double[p.Value.Length]).ToArray();
         double norm2 = 0;
-        foreach (double[] x in xi)
-        {
-            for (int i = 0; i < x.Length; i++)
-            {
-                x[i] = s.NextGaussian();
-                norm2 += x[i] * x[i];
-            }
-        }
-
-        double scale = Radius * Math.Pow(s.NextDoubleOpenZero(), 1.0 / dim) / Math.Sqrt(norm2);
         for (int k = 0; k < parameters.Count; k++)
         {
-            float[] w = parameters[k].Value;
-            for (int i = 0; i < w.Length; i++)
-            {
-                w[i] += (float)(scale * xi[k][i]);
-            }
+            var xi = new float[parameters[k].Value.Length];
+            GaussianNoise.Fill(new NoiseKey(direction, (ulong)t, (uint)k), xi, 0);
+            norm2 += Update.NormSquared(xi, xi, 0);
+        }
+
+        double u = _key.Split("radius").Split((ulong)t).Stream().NextDoubleOpenZero();
+        float scale = (float)(Radius * Math.Pow(u, 1.0 / dim) / Math.Sqrt(norm2));
+        for (int k = 0; k < parameters.Count; k++)
+        {
+            GaussianNoise.AddScaled(new NoiseKey(direction, (ulong)t, (uint)k), parameters[k].Value, scale, 0);
         }
     }
 

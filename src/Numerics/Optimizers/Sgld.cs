@@ -1,3 +1,4 @@
+using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Random;
 
@@ -5,6 +6,8 @@ namespace BoundLab.Numerics.Optimizers;
 
 /// <summary>Stochastic gradient Langevin dynamics, in the parameterisation of Mou, Wang, Zhai, Zheng
 /// (COLT 2018): w ← w − η·(g + wd·w) + sqrt(2η/β)·ξ, ξ ~ N(0, I); β is the inverse temperature.</summary>
+/// <remarks>ξ of parameter k at step t is <see cref="KeyedNormal"/> under (key, t, k), generated inside the
+/// update (<see cref="GaussianNoise.LangevinStep"/>): the weights are bit-identical for any thread count.</remarks>
 public sealed class Sgld : Optimizer
 {
     private readonly RngKey _key;
@@ -35,12 +38,11 @@ public sealed class Sgld : Optimizer
     {
         ArgumentNullException.ThrowIfNull(parameters);
         float lr = (float)learningRate, wd = (float)WeightDecay;
-        double std = Math.Sqrt(2 * learningRate / Beta);
-        RngKey stepKey = _key.Split((ulong)step);
+        float std = (float)Math.Sqrt(2 * learningRate / Beta);
         for (int k = 0; k < parameters.Count; k++)
         {
-            Update.Descend(parameters[k].Value, parameters[k].Grad, lr, wd);
-            GaussianNoise.Add(parameters[k].Value, std, stepKey.Split((ulong)k), _threads);
+            GaussianNoise.LangevinStep(new NoiseKey(_key, (ulong)step, (uint)k), parameters[k].Value, parameters[k].Grad,
+                lr, wd, std, _threads);
         }
     }
 }

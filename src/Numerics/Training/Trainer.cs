@@ -26,7 +26,8 @@ public sealed record TrainResult(Mlp<float> Model, Mlp<float> Initial, IReadOnly
 }
 
 /// <summary>Trains an MLP on a dataset split. Every random choice derives from the config's seed:
-/// init ← Split("init"), epoch e's shuffle ← Split("shuffle").Split(e), step t's noise ← Split("noise").Split(t);
+/// init ← Split("init"), epoch e's shuffle ← Split("shuffle").Split(e), step t's noise for parameter k ←
+/// NoiseKey(Split("noise"), t, k);
 /// so a run resumed from a checkpoint is bit-identical to an uninterrupted one.</summary>
 public sealed class Trainer
 {

@@ -30,6 +30,17 @@ let tests =
             let code = BenchCommand().Run([ "gemm"; "--m"; "5"; "--n"; "7"; "--k"; "3"; "--transb"; "--repeats"; "1"; "--threads"; "1" ])
             Expect.equal code 0 "exit code"
 
+        testCase "noise rejects a length below one group with the option's range" <| fun () ->
+            Expect.stringContains (usageMessage [ "noise"; "--length"; "5" ]) "--length: got '5'" "message"
+
+        // Redirects the console: sequenced, after the parallel tests.
+        testSequenced <| testCase "noise --json reports normals_per_sec" (fun () ->
+            let code, out, _ = BoundLab.Cli.Tests.TestUtil.runCli [ "bench"; "noise"; "--length"; "4096"; "--repeats"; "1"; "--threads"; "1"; "--json" ]
+            Expect.equal code 0 "exit code"
+            let d = System.Text.Json.JsonDocument.Parse(out).RootElement
+            Expect.isGreaterThan (d.GetProperty("normals_per_sec").GetDouble()) 0.0 "a positive rate"
+            Expect.equal (d.GetProperty("length").GetInt32()) 4096 "length")
+
         testCase "bench is registered in the command table" <| fun () ->
             Expect.isTrue (CommandLine.Commands |> Seq.exists (fun c -> c.Name = "bench")) "registered"
     ]

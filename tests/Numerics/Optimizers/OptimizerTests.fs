@@ -34,6 +34,60 @@ let tests =
             Expect.equal (run 1 0L) (run 2 0L) "thread count does not change the noise"
             Expect.notEqual (run 2 0L) (run 2 1L) "each step draws fresh noise"
 
+        testCase "SGLD weights after 5 steps are bit-identical for 1 and 2 threads" <| fun () ->
+            let shapes = [ 784 * 64; 64; 64 * 10; 10 ]
+            let run threads =
+                let s = (RngKey.FromSeed 17UL).Stream()
+                let ps = shapes |> List.map (fun n ->
+                    Parameter<float32>("w", Array.init n (fun _ -> float32 (0.1 * s.NextGaussian())), Array.zeroCreate n))
+                let opt = Sgld(1e4, 1e-3, RngKey.FromSeed 4UL, threads)
+                for step in 0L .. 4L do
+                    for p in ps do
+                        for i in 0 .. p.Grad.Length - 1 do
+                            p.Grad[i] <- 0.5f * p.Value[i] * p.Value[i] - 0.01f
+                    opt.Step(ps, 0.05, step)
+                ps |> List.map (fun p -> p.Value |> Array.map BitConverter.SingleToInt32Bits)
+            Expect.equal (run 2) (run 1) "bit-identical weights"
+
+        testCase "SGLD step is w − η(g + wd·w) + √(2η/β)·ξ with ξ keyed by (key, step, tensor)" <| fun () ->
+            let n = 1000
+            let s = (RngKey.FromSeed 23UL).Stream()
+            let w0 = Array.init n (fun _ -> float32 (s.NextGaussian()))
+            let g = Array.init n (fun _ -> float32 (s.NextGaussian()))
+            let ps = [ param 3; Parameter<float32>("w", Array.copy w0, Array.copy g) ]
+            let key = RngKey.FromSeed 8UL
+            Sgld(200.0, 0.01, key, 2).Step(ps, 0.1, 12L)
+            let sd = float32 (sqrt (2.0 * 0.1 / 200.0))
+            for i in 0 .. n - 1 do
+                let xi = KeyedNormal.At(NoiseKey(key, 12UL, 1u), int64 i)
+                let expected = MathF.FusedMultiplyAdd(sd, xi, w0[i] - 0.1f * (g[i] + 0.01f * w0[i]))
+                Expect.equal ps[1].Value[i] expected (sprintf "element %d" i)
+
+        testCase "gradient norm: vectorized float64 sum agrees with a plain float64 loop (odd length)" <| fun () ->
+            let n = 100_003
+            let s = (RngKey.FromSeed 29UL).Stream()
+            let p = Parameter<float32>("w", Array.init n (fun _ -> float32 (s.NextGaussian())), Array.init n (fun _ -> float32 (s.NextGaussian())))
+            let opt = Sgld(1.0, 0.3, RngKey.FromSeed 1UL, 1)
+            let mutable plain = 0.0
+            for i in 0 .. n - 1 do
+                let t = float p.Grad[i] + 0.3 * float p.Value[i]
+                plain <- plain + t * t
+            Expect.floatClose { absolute = 0.0; relative = 1e-12 } (opt.GradientNormSquared [ p ]) plain "‖g + wd·w‖²"
+
+        testCase "perturbed GD jumps to a point of the r-ball, the same for any run, keyed by the step" <| fun () ->
+            let perturb (t: int64) =
+                let ps = [ param 70_000; param 33 ]
+                let pgd = PerturbedGd(0.5, 1.0, 10, 0.1, RngKey.FromSeed 6UL)
+                pgd.Perturb(ps, t, 1.0)
+                ps |> List.collect (fun p -> List.ofArray p.Value)
+            let moved = perturb 3L
+            let radius = sqrt (moved |> List.sumBy (fun x -> float x * float x))
+            // ‖Δ‖ = r·U^(1/P): with P = 70,033 it lies in (0.999 r, r] unless U < e^-70 (never here); float rounding 1e-6.
+            Expect.isLessThanOrEqual radius (0.5 * (1.0 + 1e-6)) "inside the ball"
+            Expect.isGreaterThan radius (0.5 * 0.999) "near its surface, as a uniform point in high dimension is"
+            Expect.equal (perturb 3L) moved "deterministic"
+            Expect.notEqual (perturb 4L) moved "fresh direction at another step"
+
         testCase "recorded gradient norm includes weight decay: ‖g + wd·w‖²" <| fun () ->
             let p = Parameter<float32>("w", [| 1.0f; -2.0f |], [| 0.5f; 0.25f |])
             let opt = Sgd([ p ], momentum = 0.0, weightDecay = 0.5)
