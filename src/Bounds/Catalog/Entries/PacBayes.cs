@@ -52,7 +52,8 @@ internal static class PacBayes
         return b.Build("pacbayes-catoni", "PAC-Bayes bound (Catoni)", BoundFamily.PacBayes, BoundTarget.TestError,
             new Citation("Catoni", 2007, "PAC-Bayesian supervised classification", "Theorem 1.2.6"),
             Provenance.Unverified, "Statement recalled from the literature; not reached in this session (SOURCES.md).",
-            formula: (1 - Expr.Exp(-exponent)) / (1 - Expr.Exp(-c)));
+            // 1 − e^(−x) = −expm1(−x): written with expm1 so that a small C or exponent does not cancel.
+            formula: Expr.Expm1(-exponent) / Expr.Expm1(-c));
     }
 
     // Dziugaite & Roy (2017), Computing nonvacuous generalization bounds for deep (stochastic) neural networks,
