@@ -38,18 +38,20 @@ public static class BoundEvaluator
             throw new NotApplicableException(entry.Id, applicability.Reason!);
 
         var (point, budget) = Prepare(entry, values);
-        double value = Finite(entry, "value", Evaluator.Evaluate(entry.Formula, point), values);
-        var terms = entry.Terms
+        var form = EvaluationForm.Of(entry);
+        double value = Finite(entry, "value", Evaluator.Evaluate(form.Formula, point), values);
+        var terms = form.Terms
             .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Evaluator.Evaluate(t.Expression, point), values)))
             .ToArray();
-        bool vacuous = entry.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
+        bool vacuous = form.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
         return new BoundResult(entry.Id, value, terms, vacuous, budget, entry.Provenance, entry.Target,
             Warnings(entry), new Dictionary<string, double>(values));
     }
 
     /// <summary>
     /// Checks the inputs and returns the point the formula is evaluated at (post-hoc inputs replaced by their
-    /// grid values, the first δ by its share after the grid union bound) together with the δ budget.
+    /// grid values, the first δ by its share after the grid union bound, and λ = ln(1/δ_eff) under
+    /// <see cref="EvaluationForm.LnInverseNameFor"/>(δ) for entries evaluated in log space) together with the δ budget.
     /// </summary>
     public static PreparedPoint Prepare(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
@@ -81,9 +83,12 @@ public static class BoundEvaluator
         if (entry.Confidence.Count == 0)
             return new PreparedPoint(point, DeltaBudget.None);
         var shares = entry.Confidence.Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
-        double effective = grids.Aggregate(shares[0].Delta, (d, g) => d * g.Point.Weight);
+        // ln(1/δ_eff) = ln(1/δ) + Σ ln(1/w_i): summed in log space, since the product of 2L + 1 weights underflows.
+        double lnInverse = -Math.Log(shares[0].Delta) + grids.Sum(g => GeometricGrid.LnInverseWeight(g.Point.Index));
+        double effective = grids.Length == 0 ? shares[0].Delta : Math.Exp(-lnInverse);
         point[shares[0].Symbol] = effective;
-        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective));
+        point[EvaluationForm.LnInverseNameFor(shares[0].Symbol)] = lnInverse;
+        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective, lnInverse));
     }
 
     /// <summary>The warnings every result of this entry carries.</summary>

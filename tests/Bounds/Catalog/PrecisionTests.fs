@@ -20,9 +20,41 @@ let private catoni = [
     [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15449696070650734
 ]
 
+// bft-spectral-40 with γ = 0.01, every s_i = 50, every b_i = 500 (grid indices 98, 85, 133): the product of
+// the 81 grid weights is e^-799, below the smallest double, so δ_eff used to underflow to 0 and the bound to ∞.
+// Golden values (mpmath, 50 digits): γ, s, b snapped on the grid 1.1^k as BoundEvaluator does, then
+//   lninv = -log(mpf(0.05)) + (log(pi**2/6) + 2*log(98)) + 40*(log(pi**2/6) + 2*log(85)) + 40*(log(pi**2/6) + 2*log(133))
+//   conf = 3*sqrt(lninv/(2*60000)); comp = s**40 * (40*(b/s)**(2/3))**(3/2) (snapped s, b)
+//   total = 0.05 + 8/60000 + 48*log(60000)*2000*sqrt(log(2*1000**2))*comp/(gamma*60000) + conf
+let private spectral40 =
+    [ "ramp_loss", 0.05; "gamma", 0.01; "x_norm", 2000.; "width", 1000.; "n", 60000.; "delta", 0.05 ]
+    @ [ for i in 1 .. 40 -> $"s_{i}", 50. ] @ [ for i in 1 .. 40 -> $"b_{i}", 500. ]
+
 [<Tests>]
 let tests =
     testList "Bounds.Catalog.Precision" [
+        testCase "bft-spectral-40 with large norms is finite: δ is carried as ln(1/δ_eff)" <| fun () ->
+            let r = eval "bft-spectral-40" spectral40
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } r.DeltaBudget.LnInverseEffective 799.1194225079911 "ln(1/δ_eff)"
+            Expect.equal r.DeltaBudget.Effective 0.0 "δ_eff itself underflows (reported as 0)"
+            let conf = r.Terms |> Seq.find (fun t -> t.Name = "confidence")
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } conf.Value 0.244814126814813 "confidence term"
+            Expect.floatClose { absolute = 0.; relative = 1e-10 } r.Value 6.178403269250667e+76 "value (vacuous, but a number)"
+            Expect.isTrue r.Vacuous "vacuous"
+        testCase "bft-spectral-40: the compiled form reads ln(1/δ_eff) and agrees with the evaluator" <| fun () ->
+            let entry = BoundCatalog.Get "bft-spectral-40"
+            let compiled = CompiledBound.For entry
+            Expect.contains compiled.Parameters "ln_inv_delta" "λ replaces δ in the compiled form"
+            let point = BoundEvaluator.Prepare(entry, readOnlyDict spectral40).Point
+            let v = compiled.Invoke(compiled.Arguments point)
+            Expect.floatClose { absolute = 0.; relative = 1e-13 } v (eval "bft-spectral-40" spectral40).Value "compiled = evaluated"
+        testCase "bft-spectral-40 sensitivity: ∂/∂δ is finite, with respect to the δ given" <| fun () ->
+            let report = Sensitivity.Report(BoundCatalog.Get "bft-spectral-40", readOnlyDict spectral40)
+            Expect.isEmpty report.Unavailable "all partials finite"
+            let d = report.Partials |> Seq.find (fun p -> p.Symbol = "delta")
+            // ∂conf/∂δ = 3/(2 sqrt(2 n λ)) · (−1/δ), λ = 799.1194225079911.
+            let expected = -3.0 / (2.0 * sqrt (2.0 * 60000.0 * 799.1194225079911)) / 0.05
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } d.Derivative expected "∂/∂δ"
         testList "pacbayes-catoni at small C against mpmath (relative 1e-14)" [
             for inputs, exact in catoni ->
                 testCase (string (List.find (fun (k, _) -> k = "C") inputs |> snd)) <| fun () ->
