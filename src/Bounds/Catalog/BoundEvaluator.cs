@@ -21,21 +21,51 @@ public static class BoundEvaluator
             : new Applicability(true, null);
     }
 
-    /// <summary>Evaluates the entry with this id; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double}, int)"/>.</summary>
-    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values, int classes = 2) =>
+    /// <summary>Evaluates the entry with this id for a k-class problem; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double}, int)"/>.</summary>
+    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values, int classes) =>
         Evaluate(BoundCatalog.Get(id), values, classes);
+
+    /// <summary>Evaluates the entry with this id without a class count; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double})"/>.</summary>
+    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values) =>
+        Evaluate(BoundCatalog.Get(id), values);
 
     /// <summary>
     /// Evaluates an entry at the given input values (every input required, no others) for a k-class problem.
     /// Throws <see cref="NotApplicableException"/> when the entry does not cover k classes.
     /// </summary>
-    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes = 2)
+    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(values);
         var applicability = Applicability(entry, classes);
         if (!applicability.IsApplicable)
             throw new NotApplicableException(entry.Id, applicability.Reason!);
+        return EvaluateApplicable(entry, values);
+    }
+
+    /// <summary>
+    /// Evaluates an entry that holds for any number of classes. A binary-only entry (<see cref="BoundEntry.BinaryOnlyReason"/>)
+    /// is refused with an <see cref="ArgumentException"/> naming classes: the class count must be given, never assumed.
+    /// </summary>
+    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        RequireClassCount(entry, null);
+        return EvaluateApplicable(entry, values);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming classes when a binary-only entry is used without a class count.</summary>
+    public static void RequireClassCount(BoundEntry entry, int? classes)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (classes is null && entry.BinaryOnlyReason is { } reason)
+            throw new ArgumentException(
+                $"classes: missing for {entry.Id}, which holds for binary classification only; give the number of classes (2 for a binary problem). {reason}",
+                nameof(classes));
+    }
+
+    private static BoundResult EvaluateApplicable(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
 
         var (point, budget) = Prepare(entry, values);
         var form = EvaluationForm.Of(entry);

@@ -4,7 +4,9 @@ using BoundLab.Bounds.Symbolic;
 namespace BoundLab.Bounds.Catalog;
 
 /// <summary>
-/// The form of an entry that is evaluated when a grid union bound shrinks its first δ. The grid weights
+/// The form of an entry that is evaluated. Every ln of a product of positive factors is expanded into a sum
+/// of logarithms (ln(e·n/d) = 1 + ln n − ln d), so that valid extreme inputs such as n = 1e308 do not
+/// overflow inside the logarithm. When a grid union bound shrinks the first δ, the grid weights
 /// 6/(π² i²) of 2L + 1 post-hoc quantities multiply to far below the smallest double for deep networks
 /// with large norms, so δ_eff is never formed: every ln(…δ…) of the formula is expanded (ln(a·δ^k) =
 /// ln a + k ln δ, valid since a·δ^k &gt; 0 and δ &gt; 0) and ln δ is replaced by −λ, λ = ln(1/δ_eff) =
@@ -30,24 +32,45 @@ public sealed record EvaluationForm(Expr Formula, IReadOnlyList<NamedTerm> Terms
 
     private static EvaluationForm Build(BoundEntry entry)
     {
-        var unchanged = new EvaluationForm(entry.Formula, entry.Terms, entry.VacuousAt, null);
-        if (entry.PostHoc.Count == 0 || entry.Confidence.Count == 0) return unchanged;
+        static Expr Logs(Expr e) => ExpandLogs(e);
+        var expanded = new EvaluationForm(Logs(entry.Formula),
+            entry.Terms.Select(t => t with { Expression = Logs(t.Expression) }).ToArray(),
+            entry.VacuousAt is { } level ? Logs(level) : null, null);
+        if (entry.PostHoc.Count == 0 || entry.Confidence.Count == 0) return expanded;
         string delta = entry.Confidence[0].Symbol;
         string name = LnInverseNameFor(delta);
-        if (entry.Inputs.Any(i => i.Name == name)) return unchanged;
+        if (entry.Inputs.Any(i => i.Name == name)) return expanded;
         var lambda = Expr.Sym(name, Domain.PositiveReal);
         try
         {
             Expr Rewrite(Expr e) => Expand(e, delta, lambda);
-            return new EvaluationForm(Rewrite(entry.Formula),
-                entry.Terms.Select(t => t with { Expression = Rewrite(t.Expression) }).ToArray(),
-                entry.VacuousAt is { } v ? Rewrite(v) : null, name);
+            return new EvaluationForm(Rewrite(expanded.Formula),
+                expanded.Terms.Select(t => t with { Expression = Rewrite(t.Expression) }).ToArray(),
+                expanded.VacuousAt is { } v ? Rewrite(v) : null, name);
         }
         catch (NotSupportedException)
         {
-            return unchanged;
+            return expanded;
         }
     }
+
+    // ln(Π f_i) = Σ ln f_i and ln(x^k) = k ln x where every f_i (every x) is known positive; elsewhere unchanged.
+    private static Expr ExpandLogs(Expr e) => e switch
+    {
+        Function { Kind: FunctionKind.Ln } f => LnExpanded(ExpandLogs(f.Arguments[0])),
+        Sum s => Expr.Add(s.Terms.Select(ExpandLogs)),
+        Product p => Expr.Multiply(p.Factors.Select(ExpandLogs)),
+        Power p => Expr.Pow(ExpandLogs(p.Base), ExpandLogs(p.Exponent)),
+        Function f => Rebuild(f, f.Arguments.Select(ExpandLogs).ToArray()),
+        _ => e,
+    };
+
+    private static Expr LnExpanded(Expr argument) => argument switch
+    {
+        Product p when p.Factors.All(Signs.IsPositive) => Expr.Add(p.Factors.Select(LnExpanded)),
+        Power { Exponent: Number } p when Signs.IsPositive(p.Base) => p.Exponent * LnExpanded(p.Base),
+        _ => Expr.Ln(argument),
+    };
 
     private static bool DependsOn(Expr e, string name) => e.FreeSymbols.Any(s => s.Name == name);
 
