@@ -92,18 +92,26 @@ public static class BoundEvaluator
             throw new ArgumentException(
                 $"{entry.Id} has no input named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its inputs are: {string.Join(", ", entry.Inputs.Select(i => i.Name))}.",
                 unknown[0]);
-        var missing = entry.Inputs.Where(i => !values.ContainsKey(i.Name)).ToArray();
+        var missing = entry.Inputs.Where(i => !i.IsOptional && !values.ContainsKey(i.Name)).ToArray();
         if (missing.Length > 0)
             throw new ArgumentException(
                 $"{entry.Id} needs a value for {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Meaning}, {m.Domain.Describe()})"))}.",
                 missing[0].Name);
-        foreach (var input in entry.Inputs)
+        foreach (var group in entry.OptionalGroups)
+            if (group.Any(values.ContainsKey) && !group.All(values.ContainsKey))
+                throw new ArgumentException(
+                    $"{entry.Id}: {string.Join(" and ", group)} go together; give all of them or none (given: {string.Join(", ", group.Where(values.ContainsKey))}).",
+                    group.First(g => !values.ContainsKey(g)));
+        foreach (var input in entry.Inputs.Where(i => values.ContainsKey(i.Name)))
             input.Require(values[input.Name]);
         foreach (var condition in entry.Preconditions)
             if (condition.Violation(values) is { } message)
                 throw new ArgumentException($"{entry.Id}: {message}", condition.Symbol);
 
         var point = new Dictionary<string, double>(values);
+        foreach (var input in entry.Inputs)
+            if (input.WhenAbsent is { } absent && !values.ContainsKey(input.Name))
+                point[input.Name] = absent;
         var grids = entry.PostHoc
             .Select(q => new GridUse(q.Symbol, values[q.Symbol], q.Direction, q.Grid.Snap(values[q.Symbol], q.Direction)))
             .ToArray();
@@ -112,7 +120,9 @@ public static class BoundEvaluator
 
         if (entry.Confidence.Count == 0)
             return new PreparedPoint(point, DeltaBudget.None);
-        var shares = entry.Confidence.Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
+        // An optional δ that is not given spends nothing.
+        var shares = entry.Confidence.Where(c => values.ContainsKey(c.Symbol))
+            .Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
         // ln(1/δ_eff) = ln(1/δ) + Σ ln(1/w_i): summed in log space, since the product of 2L + 1 weights underflows.
         double lnInverse = -Math.Log(shares[0].Delta) + grids.Sum(g => GeometricGrid.LnInverseWeight(g.Point.Index));
         double effective = grids.Length == 0 ? shares[0].Delta : Math.Exp(-lnInverse);

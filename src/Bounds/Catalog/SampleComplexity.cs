@@ -36,7 +36,7 @@ public static class SampleComplexity
         if (!double.IsFinite(target) || target <= 0)
             throw new ArgumentOutOfRangeException(nameof(target), target, "The target must be a finite number > 0.");
 
-        var missing = entry.Inputs.Where(i => i.Name != symbol && !values.ContainsKey(i.Name)).ToArray();
+        var missing = entry.Inputs.Where(i => i.Name != symbol && !i.IsOptional && !values.ContainsKey(i.Name)).ToArray();
         if (missing.Length > 0)
             throw new ArgumentException(
                 $"{entry.Id} needs a value for {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Meaning}, {m.Domain.Describe()})"))} to solve for {symbol}.",

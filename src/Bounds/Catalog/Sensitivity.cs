@@ -42,17 +42,18 @@ public static class Sensitivity
         var point = BoundEvaluator.Prepare(entry, values).Point;
         var form = EvaluationForm.Of(entry);
         string? delta = form.InLogSpace ? entry.Confidence[0].Symbol : null;
+        var formula = EvaluationForm.WithoutAbsent(form.Formula, entry.Inputs.Where(i => i.IsOptional && !values.ContainsKey(i.Name)));
         var partials = new List<PartialDerivative>();
         var unavailable = new List<UnavailablePartial>();
-        foreach (var input in entry.Inputs)
+        foreach (var input in entry.Inputs.Where(i => values.ContainsKey(i.Name)))
         {
             Expr derivative;
             try
             {
                 // Grid entries read λ = ln(1/δ_eff) = ln(1/δ) + const: ∂/∂δ = −(∂/∂λ)/δ.
                 derivative = input.Name == delta
-                    ? -Calculus.Differentiate(form.Formula, Expr.Sym(form.LnInverseName!, Domain.PositiveReal)) / EntryBuilder.SymbolFor(input)
-                    : Calculus.Differentiate(form.Formula, EntryBuilder.SymbolFor(input));
+                    ? -Calculus.Differentiate(formula, Expr.Sym(form.LnInverseName!, Domain.PositiveReal)) / EntryBuilder.SymbolFor(input)
+                    : Calculus.Differentiate(formula, EntryBuilder.SymbolFor(input));
             }
             catch (NotSupportedException e)
             {

@@ -5,7 +5,7 @@ open Expecto
 open BoundLab.Bounds.Catalog
 
 let private eval (id: string) (inputs: (string * float) list) =
-    BoundEvaluator.Evaluate(id, readOnlyDict inputs)
+    BoundEvaluator.Evaluate(id, readOnlyDict inputs, 2)
 
 // Catoni (1 − e^(−x))/(1 − e^(−C)), x = C R̂ + (KL + ln(1/δ))/n, at 60 digits, inputs the exact binary doubles:
 //   from mpmath import mp, mpf, exp, log; mp.dps = 60
@@ -30,9 +30,44 @@ let private spectral40 =
     [ "ramp_loss", 0.05; "gamma", 0.01; "x_norm", 2000.; "width", 1000.; "n", 60000.; "delta", 0.05 ]
     @ [ for i in 1 .. 40 -> $"s_{i}", 50. ] @ [ for i in 1 .. 40 -> $"b_{i}", 500. ]
 
+let private maurer = [ "emp_risk", 0.028; "kl", 5000.; "n", 60000.; "delta", 0.025 ]
+
 [<Tests>]
 let tests =
     testList "Bounds.Catalog.Precision" [
+        testCase "pacbayes-maurer with a Monte-Carlo Gibbs risk applies kl⁻¹(R̂_MC, ln(2/δ′)/M) first (mpmath)" <| fun () ->
+            // mpmath, 60 digits, 400-step bisections: inner = klinv(0.028, log(2/0.01)/150000) = 0.029408890728872747,
+            // outer = klinv(inner, (5000 + log(2*sqrt(60000)/0.025))/60000) = 0.1527886555938217.
+            let r = eval "pacbayes-maurer" (maurer @ [ "mc_samples", 150000.; "delta_mc", 0.01 ])
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } r.Value 0.1527886555938217 "value"
+            Expect.isGreaterThanOrEqual r.Value 0.1527886555938217 "not below the exact value"
+            Expect.equal [ for s in r.DeltaBudget.Shares -> s.Symbol, s.Delta ] [ "delta", 0.025; "delta_mc", 0.01 ] "δ′ is charged"
+            let exact = (eval "pacbayes-maurer" maurer).Value
+            Expect.isLessThan exact r.Value "the exact-risk value is smaller"
+            Expect.equal [ for s in (eval "pacbayes-maurer" maurer).DeltaBudget.Shares -> s.Symbol ] [ "delta" ] "no δ′ without Monte Carlo"
+        testCase "mc_samples without delta_mc is refused, naming delta_mc" <| fun () ->
+            let e =
+                try eval "pacbayes-catoni" [ "emp_risk", 0.03; "kl", 50.; "n", 60000.; "C", 2.; "delta", 0.025; "mc_samples", 1000. ] |> ignore; None
+                with :? System.ArgumentException as e -> Some e
+            match e with
+            | Some e ->
+                Expect.equal e.ParamName "delta_mc" "names the missing one"
+                Expect.stringContains e.Message "go together" "says why"
+            | None -> failtest "expected ArgumentException"
+        testCase "pacbayes-mcallester is never below pacbayes-maurer (Maurer + Pinsker implies it), n ≥ 8 (seed 11)" <| fun () ->
+            let rng = System.Random 11
+            for _ in 1 .. 2000 do
+                let inputs = [ "emp_risk", rng.NextDouble() * 0.5; "kl", 10.0 ** (rng.NextDouble() * 5.0 - 1.0)
+                               "n", float (8 + rng.Next 1000000); "delta", 0.001 + 0.2 * rng.NextDouble() ]
+                let m = (eval "pacbayes-maurer" inputs).Value
+                let a = (eval "pacbayes-mcallester" inputs).Value
+                Expect.isGreaterThanOrEqual a m $"{inputs}"
+            Expect.throwsT<System.ArgumentException> (fun () -> eval "pacbayes-mcallester" [ "emp_risk", 0.1; "kl", 1.; "n", 5.; "delta", 0.05 ] |> ignore) "n = 5"
+        testCase "bias-free networks are a stated assumption of golowich-frobenius and bft-spectral-L" <| fun () ->
+            for id in [ "golowich-frobenius"; "bft-spectral-3" ] do
+                let w = BoundEvaluator.Warnings(BoundCatalog.Get id)
+                Expect.exists w (fun s -> s.Contains "no biases") $"{id}: {w}"
+            Expect.exists (BoundEvaluator.Warnings(BoundCatalog.Get "pacbayes-maurer")) (fun s -> s.Contains "exact empirical Gibbs risk") "Gibbs risk assumption"
         testCase "bft-spectral-40 with large norms is finite: δ is carried as ln(1/δ_eff)" <| fun () ->
             let r = eval "bft-spectral-40" spectral40
             Expect.floatClose { absolute = 0.; relative = 1e-12 } r.DeltaBudget.LnInverseEffective 799.1194225079911 "ln(1/δ_eff)"

@@ -72,6 +72,28 @@ public sealed record EvaluationForm(Expr Formula, IReadOnlyList<NamedTerm> Terms
         _ => Expr.Ln(argument),
     };
 
+    /// <summary>
+    /// The formula with absent optional inputs replaced by their <see cref="BoundInput.WhenAbsent"/> values and
+    /// kl⁻¹(q, 0) collapsed to q (q is an input in [0, 1]), so that derivatives exist where the numeric form
+    /// only happens to evaluate correctly (the Monte-Carlo correction at M = ∞).
+    /// </summary>
+    internal static Expr WithoutAbsent(Expr formula, IEnumerable<BoundInput> absent)
+    {
+        var replacements = absent.ToDictionary(i => i.Name,
+            i => double.IsPositiveInfinity(i.WhenAbsent!.Value) ? Expr.PositiveInfinity : Expr.FromDouble(i.WhenAbsent.Value));
+        return replacements.Count == 0 ? formula : CollapseKlInvZero(Calculus.Substitute(formula, replacements));
+    }
+
+    private static Expr CollapseKlInvZero(Expr e) => e switch
+    {
+        Function { Kind: FunctionKind.KlInv } f when CollapseKlInvZero(f.Arguments[1]) == Expr.Zero => CollapseKlInvZero(f.Arguments[0]),
+        Sum s => Expr.Add(s.Terms.Select(CollapseKlInvZero)),
+        Product p => Expr.Multiply(p.Factors.Select(CollapseKlInvZero)),
+        Power p => Expr.Pow(CollapseKlInvZero(p.Base), CollapseKlInvZero(p.Exponent)),
+        Function f => Rebuild(f, f.Arguments.Select(CollapseKlInvZero).ToArray()),
+        _ => e,
+    };
+
     private static bool DependsOn(Expr e, string name) => e.FreeSymbols.Any(s => s.Name == name);
 
     private static Expr Expand(Expr e, string delta, Symbol lambda) => e switch
