@@ -59,6 +59,7 @@ let private startBackgroundRun (out: string) =
 let private interrupted =
     lazy (
         let dir = tempDir ()
+        AppDomain.CurrentDomain.ProcessExit.Add(fun _ -> try Directory.Delete(dir, true) with _ -> ())
         let out = Path.Combine(dir, "run")
         let p = startBackgroundRun out
         p.Kill true

@@ -104,7 +104,7 @@ public sealed class Trainer
         {
             if (optimizer is PerturbedGd)
             {
-                throw new ArgumentException("perturbed GD runs cannot be resumed (its anchor point is not checkpointed); start afresh.", nameof(resume));
+                throw new ArgumentException("--optimizer pgd runs cannot be resumed (the perturbation anchor is not checkpointed); start the run over with --force instead of --resume.", nameof(resume));
             }
 
             CheckpointState saved0 = checkpoint.ReadState();
