@@ -65,7 +65,12 @@ public sealed record RunFingerprint(IReadOnlyList<FingerprintField> Fields)
         Add("RecordSteps", config.RecordSteps);
         if (options is not null)
         {
-            AddProperties(f, "Data.", options with { DataDir = options.DataDir is null ? null : Path.GetFullPath(options.DataDir) });
+            // MNIST's folder as resolved (an omitted --data-dir and $BOUNDLAB_DATA spelled out are the same folder).
+            bool mnist = options.Name.StartsWith("mnist", StringComparison.OrdinalIgnoreCase);
+            AddProperties(f, "Data.", options with
+            {
+                DataDir = mnist ? MnistFiles.ResolveDataDir(options.DataDir) : options.DataDir is null ? null : Path.GetFullPath(options.DataDir),
+            });
         }
 
         Add("TrainData", Hash(data.Train));
