@@ -99,6 +99,7 @@ let tests =
                 let code, _, err = runCli (setOption option value (baseArgs out) @ [ "--resume" ])
                 Expect.equal code 2 (sprintf "exit 2; stderr: %s" err)
                 assertOneError err ("--resume: the checkpoint in" :: expected)
+                Expect.isFalse (err.Contains "sha256") "no hash dump when an option explains the difference"
                 Expect.equal (File.ReadAllBytes(Path.Combine(out, "checkpoint", "state.json"))) before "checkpoint untouched"
 
         testCase "an interrupted run resumes; kill leftovers are removed; the finished run is protected" <| fun () ->

@@ -93,8 +93,15 @@ public static partial class ErrorText
         var sb = new StringBuilder($"--resume: the checkpoint in {e.Directory} was made by another run: ");
         var seen = new HashSet<string>();
         var parts = new List<string>();
+        // A changed data option explains changed data content; the hashes are only news without one.
+        bool dataOptionDiffers = e.Differences.Any(d => d.Name.StartsWith("Data.", StringComparison.Ordinal));
         foreach (FingerprintDifference d in e.Differences)
         {
+            if (dataOptionDiffers && d.Name is "TrainData" or "TestData")
+            {
+                continue;
+            }
+
             string option = OptionFor(d.Name);
             if (!seen.Add(option))
             {
