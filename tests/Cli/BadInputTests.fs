@@ -10,7 +10,7 @@ open BoundLab.Cli.Tests.TestUtil
 let private fixture = Path.Combine(repoRoot, "tests", "fixtures", "mnist-small")
 
 /// Placeholders in the table: OUT is a fresh path in the test's temporary folder, FILE an existing file
-/// there, FULL a folder with unrelated files, DATA the committed MNIST fixture.
+/// there, FULL a folder with unrelated files, MISSING a path that does not exist, DATA the committed MNIST fixture.
 let private cases : (string list * string) list =
     [ // train: numbers
       [ "train"; "--lr"; "-1" ], "--lr: got '-1'"
@@ -81,7 +81,7 @@ let private cases : (string list * string) list =
       [ "train"; "--out"; "FILE" ], "this path is a file"
       [ "train"; "--out"; "FULL" ], "this folder holds other files and no run"
       [ "train"; "--out"; "/proc/boundlab-test/run" ], "--out: got '/proc/boundlab-test/run'"
-      [ "train"; "--data-dir"; "/nonexistent-boundlab" ], "--data-dir: got '/nonexistent-boundlab'"
+      [ "train"; "--data-dir"; "MISSING" ], "allowed: an existing folder (this one does not exist)"
       [ "train"; "--data-dir"; "/dev/null" ], "--data-dir: got '/dev/null'"
       // train: checks that need the data
       [ "train"; "--data-dir"; "DATA"; "--train-size"; "3000"; "--out"; "OUT" ], "--train-size: got '3000'; allowed: 1 … 2000"
@@ -134,6 +134,7 @@ let private concrete (dir: string) (args: string list) =
         | "OUT" -> Path.Combine(dir, "run")
         | "FILE" -> file
         | "FULL" -> full
+        | "MISSING" -> Path.Combine(dir, "no-such-folder")
         | "DATA" -> fixture
         | a -> a)
 
