@@ -5,8 +5,11 @@ namespace BoundLab.Numerics.Measurements;
 internal static class Lanczos
 {
     /// <summary>(λ_max of the smaller of WᵀW and WWᵀ, Lanczos steps taken). <paramref name="rightStart"/> has
-    /// one entry per column of W; when WWᵀ is used the start is W·rightStart.</summary>
-    public static (double Value, int Steps) LargestEigenvalue(DenseMatrix w, double[] rightStart)
+    /// one entry per column of W; when WWᵀ is used the start is W·rightStart. Every 10 steps the top Ritz pair
+    /// (θ, Q s) is checked: its residual in A is exactly β_j·|s_j| (full reorthogonalization keeps Q
+    /// orthonormal), and Lanczos stops once that is ≤ tolerance·θ — the power iteration's own criterion.
+    /// RightVector is the top Ritz vector as a unit right singular vector estimate (one entry per column of W).</summary>
+    public static (double Value, int Steps, double[] RightVector) LargestEigenvalue(DenseMatrix w, double[] rightStart, double tolerance)
     {
         bool right = w.Cols <= w.Rows;
         int n = right ? w.Cols : w.Rows;
@@ -53,6 +56,16 @@ internal static class Lanczos
                 break;
             }
 
+            if (basis.Count % 10 == 0)
+            {
+                double theta = LargestTridiagonalEigenvalue(alpha, beta);
+                double[] s = TridiagonalEigenvector(alpha, beta, theta);
+                if (theta > 0 && bNorm * Math.Abs(s[^1]) <= tolerance * theta)
+                {
+                    return (theta, basis.Count, RitzVector(w, right, basis, s));
+                }
+            }
+
             beta.Add(bNorm);
             q = new double[n];
             for (int i = 0; i < n; i++)
@@ -61,7 +74,8 @@ internal static class Lanczos
             }
         }
 
-        return (LargestTridiagonalEigenvalue(alpha, beta), basis.Count);
+        double top = LargestTridiagonalEigenvalue(alpha, beta);
+        return (top, basis.Count, RitzVector(w, right, basis, TridiagonalEigenvector(alpha, beta, top)));
     }
 
     private static void Apply(DenseMatrix w, bool right, double[] x, double[] tmp, double[] into)
@@ -133,5 +147,119 @@ internal static class Lanczos
         }
 
         return count;
+    }
+
+    /// <summary>Q s as a unit right singular vector: on the WWᵀ side, Wᵀ(Q s) normalized.</summary>
+    private static double[] RitzVector(DenseMatrix w, bool right, List<double[]> basis, double[] s)
+    {
+        var y = new double[basis[0].Length];
+        for (int j = 0; j < basis.Count; j++)
+        {
+            VectorMath.AddScaled(y, s[j], basis[j]);
+        }
+
+        if (!right)
+        {
+            var v = new double[w.Cols];
+            w.MultiplyTransposed(y, v);
+            y = v;
+        }
+
+        VectorMath.Normalize(y);
+        return y;
+    }
+
+    /// <summary>The unit eigenvector of the tridiagonal T for its eigenvalue θ, by two steps of
+    /// inverse iteration with a dense LU with partial pivoting (Golub &amp; Van Loan 2013, §8.2.2); T is small.</summary>
+    private static double[] TridiagonalEigenvector(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, double theta)
+    {
+        int k = alpha.Count;
+        var a = new double[k, k];
+        double norm = 0;
+        for (int i = 0; i < k; i++)
+        {
+            a[i, i] = alpha[i] - theta;
+            norm = Math.Max(norm, Math.Abs(alpha[i]));
+            if (i + 1 < k)
+            {
+                a[i, i + 1] = a[i + 1, i] = beta[i];
+                norm = Math.Max(norm, Math.Abs(beta[i]));
+            }
+        }
+
+        var perm = new int[k];
+        double tiny = 1e-15 * Math.Max(norm, double.Epsilon);
+        for (int c = 0; c < k; c++)
+        {
+            int p = c;
+            for (int r = c + 1; r < k; r++)
+            {
+                if (Math.Abs(a[r, c]) > Math.Abs(a[p, c]))
+                {
+                    p = r;
+                }
+            }
+
+            perm[c] = p;
+            if (p != c)
+            {
+                for (int j = 0; j < k; j++)
+                {
+                    (a[c, j], a[p, j]) = (a[p, j], a[c, j]);
+                }
+            }
+
+            if (Math.Abs(a[c, c]) < tiny)
+            {
+                a[c, c] = tiny; // T − θI is singular by construction: a tiny pivot is what inverse iteration wants
+            }
+
+            for (int r = c + 1; r < k; r++)
+            {
+                double f = a[r, c] / a[c, c];
+                a[r, c] = f;
+                if (f != 0)
+                {
+                    for (int j = c + 1; j < k; j++)
+                    {
+                        a[r, j] -= f * a[c, j];
+                    }
+                }
+            }
+        }
+
+        var x = new double[k];
+        Array.Fill(x, 1.0);
+        for (int step = 0; step < 2; step++)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                (x[c], x[perm[c]]) = (x[perm[c]], x[c]);
+                for (int r = c + 1; r < k; r++)
+                {
+                    x[r] -= a[r, c] * x[c];
+                }
+            }
+
+            for (int r = k - 1; r >= 0; r--)
+            {
+                double sum = x[r];
+                for (int j = r + 1; j < k; j++)
+                {
+                    sum -= a[r, j] * x[j];
+                }
+
+                x[r] = sum / a[r, r];
+            }
+
+            double max = x.Max(Math.Abs);
+            for (int i = 0; i < k; i++)
+            {
+                x[i] /= max; // keep the iterate in range before the next solve
+            }
+        }
+
+        VectorMath.Normalize(x);
+        return x;
     }
 }

@@ -10,24 +10,25 @@ namespace BoundLab.Numerics.Measurements;
 /// <param name="MaxPowerIterations">Power iterations before falling back to Lanczos.</param>
 /// <param name="WarmStart">A start vector with one entry per column of W (e.g. the previous epoch's
 /// <see cref="SpectralNormResult.WarmStart"/>); null starts from a fixed pseudo-random vector.</param>
-public sealed record SpectralNormOptions(double Tolerance = 1e-10, int MaxPowerIterations = 300, IReadOnlyList<double>? WarmStart = null);
+public sealed record SpectralNormOptions(double Tolerance = 1e-10, int MaxPowerIterations = 50, IReadOnlyList<double>? WarmStart = null);
 
 /// <summary>σ_max(W) and how it was obtained.</summary>
 /// <param name="Value">The largest singular value.</param>
 /// <param name="Method">"power" (converged power iteration), "lanczos" (the fallback) or "zero" (W = 0).</param>
 /// <param name="Iterations">Power iterations plus Lanczos steps taken.</param>
-/// <param name="WarmStart">The last power iterate (unit length, one entry per column of W): a start
-/// vector for the next call on a nearby matrix.</param>
+/// <param name="WarmStart">The final estimate of the top right singular vector (unit length, one entry per
+/// column of W): the last power iterate, or Lanczos's top Ritz vector. A start vector for the next call on a
+/// nearby matrix (e.g. the next epoch's weights).</param>
 public sealed record SpectralNormResult(double Value, string Method, int Iterations, IReadOnlyList<double> WarmStart);
 
 /// <summary>The spectral norm σ_max(W) = sqrt(λ_max(WᵀW)) of a dense matrix, in float64.</summary>
 /// <remarks>Power iteration on WᵀW with a residual stop. When it has not converged after
 /// <see cref="SpectralNormOptions.MaxPowerIterations"/> (σ₁ ≈ σ₂ makes it slow), Lanczos with full
 /// reorthogonalization (Golub &amp; Van Loan 2013, §10.1) runs on the smaller Gram matrix (WᵀW or WWᵀ,
-/// same non-zero spectrum) from the last power iterate until the Krylov space is exhausted (β below
-/// 1e-13·‖T‖) or spans the whole space, and λ_max of the tridiagonal T is found by Sturm-sequence
-/// bisection to full precision. The Krylov space then holds every eigen-direction the start vector
-/// touches, so its largest Ritz value is λ_max itself.</remarks>
+/// same non-zero spectrum) from the last power iterate. λ_max of the tridiagonal T is found by
+/// Sturm-sequence bisection; Lanczos stops when the top Ritz pair's residual β_j·|s_j| is ≤ Tolerance·θ
+/// (checked every 10 steps), when the Krylov space is exhausted (β below 1e-13·‖T‖; it then holds every
+/// eigen-direction the start vector touches, so the top Ritz value is λ_max itself) or spans the space.</remarks>
 public static class SpectralNorm
 {
     /// <summary>σ_max(W); W must have finite entries and at least one row and column.</summary>
@@ -91,8 +92,8 @@ public static class SpectralNorm
             (v, z) = (z, v);
         }
 
-        (double top, int steps) = Lanczos.LargestEigenvalue(w, v);
-        return new SpectralNormResult(Math.Sqrt(Math.Max(top, 0)), "lanczos", options.MaxPowerIterations + steps, v);
+        (double top, int steps, double[] ritz) = Lanczos.LargestEigenvalue(w, v, options.Tolerance);
+        return new SpectralNormResult(Math.Sqrt(Math.Max(top, 0)), "lanczos", options.MaxPowerIterations + steps, ritz);
     }
 
     private static void CheckOptions(SpectralNormOptions o, int cols)

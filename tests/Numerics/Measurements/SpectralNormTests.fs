@@ -57,6 +57,15 @@ let tests =
             Expect.equal r.Method "lanczos" "fallback taken"
             relClose "near-degenerate" r.Value 3.0
 
+        testCase "Lanczos stops on the Ritz residual before exhausting the Krylov space (200×150 Gaussian)" <| fun () ->
+            // A Gaussian matrix's top singular values are close: power iteration is slow there, Lanczos is not.
+            let m = randomMatrix 11UL 200 150 1.0
+            let r = SpectralNorm.Compute(m, SpectralNormOptions(MaxPowerIterations = 1))
+            Expect.equal r.Method "lanczos" "fallback"
+            Expect.isLessThan r.Iterations 140 "stopped early (the space has dimension 150)"
+            relClose "Gaussian 200×150" r.Value (svdMax m)
+            relClose "default options" (SpectralNorm.Compute(m).Value) (svdMax m)
+
         testCase "a well-separated spectrum converges by power iteration" <| fun () ->
             let m = withSingularValues 12UL 10 8 [ 4.0; 1.0; 0.5 ]
             let r = SpectralNorm.Compute m
@@ -64,12 +73,22 @@ let tests =
             relClose "separated" r.Value 4.0
 
         testCase "a warm start from the converged vector stops after one iteration" <| fun () ->
-            let m = randomMatrix 13UL 30 20 1.0
+            let m = withSingularValues 13UL 30 20 [ 6.0; 2.0; 1.0; 0.5 ]
             let first = SpectralNorm.Compute m
+            Expect.equal first.Method "power" "separated spectrum"
             Expect.isGreaterThan first.Iterations 2 "cold start needs several iterations"
             let again = SpectralNorm.Compute(m, SpectralNormOptions(WarmStart = first.WarmStart))
             Expect.equal again.Iterations 1 "warm start"
-            relClose "warm" again.Value (svdMax m)
+            relClose "warm" again.Value 6.0
+
+        testCase "after the Lanczos fallback the warm start is the Ritz vector: ‖W v‖ = σ_max" <| fun () ->
+            for m in [ randomMatrix 18UL 30 20 1.0; randomMatrix 19UL 20 30 1.0 ] do
+                let r = SpectralNorm.Compute(m, SpectralNormOptions(MaxPowerIterations = 1))
+                Expect.equal r.Method "lanczos" "fallback"
+                let v = Array.ofSeq r.WarmStart
+                Expect.equal v.Length m.Cols "one entry per column"
+                let wv = Array.init m.Rows (fun i -> Array.fold2 (fun s a b -> s + a * b) 0.0 (m.Row(i).ToArray()) v)
+                relClose $"‖Wv‖ for {m.Shape}" (sqrt (Array.sumBy (fun x -> x * x) wv)) (svdMax m)
 
         testCase "a warm start in the null space still finds σ_max" <| fun () ->
             // W = [1 0; 0 0]: v = e₂ gives Wv = 0.
