@@ -9,7 +9,7 @@ internal static class Lanczos
     /// (θ, Q s) is checked: its residual in A is exactly β_j·|s_j| (full reorthogonalization keeps Q
     /// orthonormal), and Lanczos stops once that is ≤ tolerance·θ — the power iteration's own criterion.
     /// RightVector is the top Ritz vector as a unit right singular vector estimate (one entry per column of W).</summary>
-    public static (double Value, int Steps, double[] RightVector) LargestEigenvalue(DenseMatrix w, double[] rightStart, double tolerance)
+    public static (double Value, int Steps, double[] RightVector) LargestEigenvalue(Dense64 w, double[] rightStart, double tolerance)
     {
         bool right = w.Cols <= w.Rows;
         int n = right ? w.Cols : w.Rows;
@@ -78,7 +78,7 @@ internal static class Lanczos
         return (top, basis.Count, RitzVector(w, right, basis, TridiagonalEigenvector(alpha, beta, top)));
     }
 
-    private static void Apply(DenseMatrix w, bool right, double[] x, double[] tmp, double[] into)
+    private static void Apply(Dense64 w, bool right, double[] x, double[] tmp, double[] into)
     {
         if (right)
         {
@@ -150,7 +150,7 @@ internal static class Lanczos
     }
 
     /// <summary>Q s as a unit right singular vector: on the WWᵀ side, Wᵀ(Q s) normalized.</summary>
-    private static double[] RitzVector(DenseMatrix w, bool right, List<double[]> basis, double[] s)
+    private static double[] RitzVector(Dense64 w, bool right, List<double[]> basis, double[] s)
     {
         var y = new double[basis[0].Length];
         for (int j = 0; j < basis.Count; j++)

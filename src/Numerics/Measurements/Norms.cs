@@ -11,14 +11,14 @@ public static class Norms
     public static double Frobenius<T>(Matrix<T> w) where T : unmanaged, INumber<T>
     {
         CheckMatrix(w, nameof(w));
-        return FrobeniusInternal(DenseMatrix.From(w).CheckFinite(nameof(w)));
+        return FrobeniusInternal(Dense64.From(w).CheckFinite(nameof(w)));
     }
 
     /// <summary>‖W − M‖_F, e.g. the distance from initialization.</summary>
     public static double FrobeniusDistance<T>(Matrix<T> w, Matrix<T> m) where T : unmanaged, INumber<T>
     {
         CheckSameShape(w, m);
-        return FrobeniusInternal(DenseMatrix.Difference(w, m).CheckFinite("w − m"));
+        return FrobeniusInternal(Dense64.Difference(w, m).CheckFinite("w − m"));
     }
 
     // Bartlett, Foster & Telgarsky 2017, §1.1: ‖A‖_{p,q} = ‖(‖A_{:,1}‖_p, …, ‖A_{:,m}‖_p)‖_q (column norms first),
@@ -28,21 +28,21 @@ public static class Norms
     public static double L21<T>(Matrix<T> w) where T : unmanaged, INumber<T>
     {
         CheckMatrix(w, nameof(w));
-        return L21Internal(DenseMatrix.From(w).CheckFinite(nameof(w)));
+        return L21Internal(Dense64.From(w).CheckFinite(nameof(w)));
     }
 
     /// <summary>BFT's ‖Wᵀ − Mᵀ‖_{2,1} = Σ_units ‖W_{u,:} − M_{u,:}‖₂ (M = W⁰ for the distance from initialization).</summary>
     public static double L21Distance<T>(Matrix<T> w, Matrix<T> m) where T : unmanaged, INumber<T>
     {
         CheckSameShape(w, m);
-        return L21Internal(DenseMatrix.Difference(w, m).CheckFinite("w − m"));
+        return L21Internal(Dense64.Difference(w, m).CheckFinite("w − m"));
     }
 
     /// <summary>max_i ‖x_i‖₂ over the rows (samples) of a data matrix X (n × d).</summary>
     public static double MaxRowNorm<T>(Matrix<T> x) where T : unmanaged, INumber<T>
     {
         CheckMatrix(x, nameof(x));
-        DenseMatrix d = DenseMatrix.From(x).CheckFinite(nameof(x));
+        Dense64 d = Dense64.From(x).CheckFinite(nameof(x));
         double best = 0;
         for (int r = 0; r < d.Rows; r++)
         {
@@ -91,9 +91,9 @@ public static class Norms
         }
     }
 
-    private static double FrobeniusInternal(DenseMatrix d) => VectorMath.Norm(d.Data);
+    private static double FrobeniusInternal(Dense64 d) => VectorMath.Norm(d.Data);
 
-    private static double L21Internal(DenseMatrix d)
+    private static double L21Internal(Dense64 d)
     {
         double s = 0;
         for (int r = 0; r < d.Rows; r++)

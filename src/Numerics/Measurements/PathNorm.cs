@@ -40,7 +40,7 @@ public static class PathNorm
         {
             Matrix<T> w = weights[i];
             T[] b = biases.Count == 0 ? [] : biases[i];
-            DenseMatrix d = DenseMatrix.From(w).CheckFinite($"weights[{i}]");
+            Dense64 d = Dense64.From(w).CheckFinite($"weights[{i}]");
             for (int k = 0; k < d.Data.Length; k++)
             {
                 d.Data[k] *= d.Data[k];

@@ -43,7 +43,7 @@ public static class SpectralNorm
 
         options ??= new SpectralNormOptions();
         CheckOptions(options, w.Cols);
-        return ComputeInternal(DenseMatrix.From(w).CheckFinite(nameof(w)), options);
+        return ComputeInternal(Dense64.From(w).CheckFinite(nameof(w)), options);
     }
 
     /// <summary>σ_max(W − M), e.g. the spectral distance from initialization.</summary>
@@ -53,10 +53,10 @@ public static class SpectralNorm
         Norms.CheckSameShape(w, m);
         options ??= new SpectralNormOptions();
         CheckOptions(options, w.Cols);
-        return ComputeInternal(DenseMatrix.Difference(w, m).CheckFinite("w − m"), options);
+        return ComputeInternal(Dense64.Difference(w, m).CheckFinite("w − m"), options);
     }
 
-    internal static SpectralNormResult ComputeInternal(DenseMatrix w, SpectralNormOptions options)
+    internal static SpectralNormResult ComputeInternal(Dense64 w, SpectralNormOptions options)
     {
         double[] v = StartVector(w.Cols, options.WarmStart);
         if (w.IsZero())

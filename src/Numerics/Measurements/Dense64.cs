@@ -5,9 +5,9 @@ namespace BoundLab.Numerics.Measurements;
 
 /// <summary>A float64 row-major copy of a matrix with the two products the measurements need,
 /// both accumulated in float64.</summary>
-internal sealed class DenseMatrix
+internal sealed class Dense64
 {
-    public DenseMatrix(int rows, int cols, double[] data)
+    public Dense64(int rows, int cols, double[] data)
     {
         Rows = rows;
         Cols = cols;
@@ -20,7 +20,7 @@ internal sealed class DenseMatrix
 
     public double[] Data { get; }
 
-    public static DenseMatrix From<T>(Matrix<T> m) where T : unmanaged, INumber<T>
+    public static Dense64 From<T>(Matrix<T> m) where T : unmanaged, INumber<T>
     {
         var data = new double[m.Length];
         for (int i = 0; i < data.Length; i++)
@@ -28,11 +28,11 @@ internal sealed class DenseMatrix
             data[i] = double.CreateChecked(m.Data[i]);
         }
 
-        return new DenseMatrix(m.Rows, m.Cols, data);
+        return new Dense64(m.Rows, m.Cols, data);
     }
 
     /// <summary>W − M, elementwise (shapes already checked).</summary>
-    public static DenseMatrix Difference<T>(Matrix<T> w, Matrix<T> m) where T : unmanaged, INumber<T>
+    public static Dense64 Difference<T>(Matrix<T> w, Matrix<T> m) where T : unmanaged, INumber<T>
     {
         var data = new double[w.Length];
         for (int i = 0; i < data.Length; i++)
@@ -40,7 +40,7 @@ internal sealed class DenseMatrix
             data[i] = double.CreateChecked(w.Data[i]) - double.CreateChecked(m.Data[i]);
         }
 
-        return new DenseMatrix(w.Rows, w.Cols, data);
+        return new Dense64(w.Rows, w.Cols, data);
     }
 
     /// <summary>into ← W v (v has Cols entries, into has Rows).</summary>
@@ -89,7 +89,7 @@ internal sealed class DenseMatrix
     }
 
     /// <summary>Throws when an entry is NaN or infinite, naming the argument.</summary>
-    public DenseMatrix CheckFinite(string argument)
+    public Dense64 CheckFinite(string argument)
     {
         for (int i = 0; i < Data.Length; i++)
         {
