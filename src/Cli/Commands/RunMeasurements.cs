@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using BoundLab.Numerics.Backends;
+using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Measurements;
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Tensors;
+using BoundLab.Numerics.Training;
+
+namespace BoundLab.Cli.Commands;
+
+/// <summary>The measures.json document of a trained network on its training set.</summary>
+internal static class RunMeasurements
+{
+    private static readonly double[] QuantileLevels = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1];
+
+    /// <summary>Every measurement, as measures.json's object; throws rather than write a non-finite number.</summary>
+    public static JsonObject Build(Mlp<float> net, Mlp<float> init, Dataset train, int threads)
+    {
+        var layers = new JsonArray();
+        var spectral = new List<double>();
+        var frobenius = new List<double>();
+        for (int i = 0; i < net.Weights.Count; i++)
+        {
+            LayerMeasures m = LayerMeasures.Compute(i + 1, net.Weights[i], init.Weights[i]);
+            spectral.Add(m.SpectralNorm);
+            frobenius.Add(m.FrobeniusNorm);
+            layers.Add(new JsonObject
+            {
+                ["index"] = m.Index,
+                ["shape"] = new JsonArray(m.Rows, m.Cols),
+                ["spectral_norm"] = Finite("spectral_norm", m.SpectralNorm),
+                ["spectral_method"] = m.SpectralMethod,
+                ["frobenius_norm"] = Finite("frobenius_norm", m.FrobeniusNorm),
+                ["frobenius_from_init"] = Finite("frobenius_from_init", m.FrobeniusFromInit),
+                ["spectral_from_init"] = Finite("spectral_from_init", m.SpectralFromInit),
+                ["l21"] = Finite("l21", m.L21),
+                ["l21_from_init"] = Finite("l21_from_init", m.L21FromInit),
+            });
+        }
+
+        IReadOnlyList<float[]> biases = net.Spec.Bias ? net.Biases : [];
+        double logPath = PathNorm.LogSquared(net.Weights, biases);
+        var doc = new JsonObject
+        {
+            ["boundlab_measures"] = 1,
+            ["arch"] = net.Spec.Arch,
+            ["n_train"] = train.Count,
+            ["layers"] = layers,
+            ["log_prod_spectral"] = LogProductOrNull(spectral),
+            ["log_prod_frobenius"] = LogProductOrNull(frobenius),
+            ["parameter_count"] = Counts.Parameters(net.Weights, biases),
+            ["hidden_units"] = Counts.HiddenUnits(net.Weights),
+            ["x_norm"] = Finite("x_norm", SpectralNorm.Compute(train.Inputs).Value),
+            ["x_max_row_norm"] = Finite("x_max_row_norm", Norms.MaxRowNorm(train.Inputs)),
+            ["path_norm"] = FiniteOrNull(Math.Exp(0.5 * logPath)),
+            ["log_path_norm_squared"] = FiniteOrNull(logPath),
+        };
+
+        if (train.Labels is null)
+        {
+            // Regression: margins are not defined; the keys stay, as null, so readers see why.
+            doc["margin_q10"] = null;
+            doc["margins"] = null;
+            return doc;
+        }
+
+        double[] margins = Margins.Compute(Logits(net, train, threads), train.Labels);
+        var quantiles = new JsonObject();
+        foreach (double q in QuantileLevels)
+        {
+            quantiles[q.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)] = Margins.Quantile(margins, q);
+        }
+
+        doc["margin_q10"] = Margins.Q10(margins);
+        doc["margins"] = new JsonObject
+        {
+            ["quantiles"] = quantiles,
+            ["mean"] = margins.Average(),
+            ["train_error"] = margins.Count(m => m < 0) / (double)margins.Length,
+            ["ties"] = margins.Count(m => m == 0),
+        };
+        return doc;
+    }
+
+    private static Matrix<float> Logits(Mlp<float> net, Dataset data, int threads)
+    {
+        var backend = new CpuBackend(threads);
+        int k = net.Spec.OutputDim, d = data.InputDim;
+        var logits = new Matrix<float>(data.Count, k);
+        for (int start = 0; start < data.Count; start += Evaluation.ChunkRows)
+        {
+            int rows = Math.Min(Evaluation.ChunkRows, data.Count - start);
+            var chunk = new Matrix<float>(rows, d);
+            Array.Copy(data.Inputs.Data, (long)start * d, chunk.Data, 0, (long)rows * d);
+            Matrix<float> outputs = net.Forward(backend, chunk);
+            Array.Copy(outputs.Data, 0, logits.Data, (long)start * k, (long)rows * k);
+        }
+
+        return logits;
+    }
+
+    private static JsonNode? LogProductOrNull(IReadOnlyList<double> factors)
+        => factors.All(f => f > 0 && double.IsFinite(f)) ? Norms.LogProduct(factors) : null;
+
+    private static JsonNode? FiniteOrNull(double v) => double.IsFinite(v) ? v : null;
+
+    private static double Finite(string name, double v)
+        => double.IsFinite(v) ? v : throw new InvalidOperationException($"{name} is {v}; refusing to write a non-finite number to measures.json.");
+}
