@@ -16,6 +16,8 @@ public static class BoundCatalog
         PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
         Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
+        CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
+        CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
     });
 
     /// <summary>All entries, in catalog order.</summary>

@@ -182,3 +182,32 @@ for j in (int(floor(jstar)), int(ceil(jstar))):
 
 print("# margin-mohri-multiclass: emp_margin_loss=0.05, rho=2, rademacher_pi1=0.001, k=10, n=60000, delta=0.05")
 show("margin-mohri-multiclass", mpf("0.05") + 4 * 10 / mpf(2) * mpf("0.001") + sqrt(log(1 / mpf("0.05")) / (2 * 60000)))
+
+
+print("# issue 12 entries (formulas re-typed from SOURCES.md, second table)")
+ALPHA = mpf(1) / 10000
+
+
+def catoni(risk, kl, n, C, delta):
+    return (1 - exp(-(C * risk + (kl + log(1 / delta)) / n))) / (1 - exp(-C))
+
+
+def catoni_grid(risk, kl, n, C, delta):
+    """Lotfi et al. pac_bayes_bound_opt with g = ln(nC): lambda = nC on the grid (1+alpha)^j, delta/(j+2)^2."""
+    risk, kl, n, C, delta = map(mpf, (risk, kl, n, C, delta))
+    g = log(n * C)
+    q = risk + ((1 + ALPHA) / exp(g)) * (kl - log(delta) + 2 * log(2 + g / log(1 + ALPHA)))
+    a = exp(g) / n
+    return (1 - exp(-a * q)) / (1 - exp(-a))
+
+
+show("pacbayes-catoni-grid", catoni_grid("0.03", 5000, 60000, 2, "0.025"))
+show("  pacbayes-catoni at the same point", catoni(mpf("0.03"), 5000, 60000, 2, mpf("0.025")))
+k, i, rho_g, w = grid_snap(mpf("0.5"), mpf("1.1"), up=False)
+show("margin-mohri-grid", mpf("0.05") + 2 / rho_g * mpf("0.01") + 3 * sqrt(log(2 / (mpf("0.05") * w)) / (2 * 10000)))
+print(f"  rho grid point k={k} i={i}")
+k, i, rho_g, w = grid_snap(mpf(2), mpf("1.1"), up=False)
+show("margin-mohri-multiclass-grid", mpf("0.05") + 4 * 10 / rho_g * mpf("0.001") + sqrt(log(1 / (mpf("0.05") * w)) / (2 * 60000)))
+print(f"  rho grid point k={k} i={i}")
+show("occam-kl", kl_inv(mpf("0.02"), (20000 * log(2) + log(1 / mpf("0.05"))) / 60000))
+show("lotfi22-compression", catoni_grid("0.02", 20000 * log(2), 60000, 3, "0.05"))
