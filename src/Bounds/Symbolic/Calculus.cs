@@ -71,22 +71,42 @@ public static class Calculus
                     return Expr.Multiply(p.Exponent, Expr.Pow(p.Base, p.Exponent - 1), D(p.Base, x));
                 // d(b^g) = b^g (g' ln b + g b'/b), valid for b > 0 where b^g with variable g is defined.
                 return p * (D(p.Exponent, x) * Expr.Ln(p.Base) + p.Exponent * D(p.Base, x) / p.Base);
-            case Function { Kind: FunctionKind.Ln } f: return D(f.Arguments[0], x) / f.Arguments[0];
-            case Function { Kind: FunctionKind.Exp } f: return f * D(f.Arguments[0], x);
-            case Function { Kind: FunctionKind.Min or FunctionKind.Max } f:
-                if (!DependsOn(f, x)) return Expr.Zero;
-                throw new NotSupportedException(
-                    $"Cannot differentiate {f} with respect to {x}: {f.Kind} is not differentiable where its arguments tie; differentiate each branch.");
-            case Function { Kind: FunctionKind.KlInv } f:
-                {
-                    Expr q = f.Arguments[0], c = f.Arguments[1], p = f;
-                    var dpdc = p * (1 - p) / (p - q);
-                    var dklDq = Expr.Ln(q / p) - Expr.Ln((1 - q) / (1 - p));
-                    return -dklDq * dpdc * D(q, x) + dpdc * D(c, x);
-                }
+            case Function f: return DFunction(f, x);
             default:
                 throw new NotSupportedException($"Cannot differentiate node {e.GetType().Name}.");
         }
+    }
+
+    private static Expr DFunction(Function f, string x) => f.Kind switch
+    {
+        FunctionKind.Ln => D(f.Arguments[0], x) / f.Arguments[0],
+        FunctionKind.Exp => f * D(f.Arguments[0], x),
+        FunctionKind.Expm1 => Expr.Exp(f.Arguments[0]) * D(f.Arguments[0], x),
+        FunctionKind.Min or FunctionKind.Max => DependsOn(f, x) ? throw new NotSupportedException(
+            $"Cannot differentiate {f} with respect to {x}: {f.Kind} is not differentiable where its arguments tie; differentiate each branch.") : Expr.Zero,
+        FunctionKind.KlInv => DKlInv(f, x),
+    };
+
+    private static Expr DKlInv(Function f, string x)
+    {
+        Expr q = f.Arguments[0], c = f.Arguments[1], p = f;
+        var dpdc = p * (1 - p) / (p - q);
+        var dklDq = Expr.Ln(q / p) - Expr.Ln((1 - q) / (1 - p));
+        return -dklDq * dpdc * D(q, x) + dpdc * D(c, x);
+    }
+
+    private static Expr RebuildFunction(Function f, Func<Symbol, Expr> leaf)
+    {
+        var args = f.Arguments.Select(t => Rebuild(t, leaf)).ToArray();
+        return f.Kind switch
+        {
+            FunctionKind.Ln => Expr.Ln(args[0]),
+            FunctionKind.Exp => Expr.Exp(args[0]),
+            FunctionKind.Expm1 => Expr.Expm1(args[0]),
+            FunctionKind.Min => Expr.Min(args),
+            FunctionKind.Max => Expr.Max(args),
+            FunctionKind.KlInv => Expr.KlInv(args[0], args[1]),
+        };
     }
 
     private static Expr Rebuild(Expr e, Func<Symbol, Expr> leaf) => e switch
@@ -95,11 +115,7 @@ public static class Calculus
         Sum s => Expr.Add(s.Terms.Select(t => Rebuild(t, leaf))),
         Product p => Expr.Multiply(p.Factors.Select(t => Rebuild(t, leaf))),
         Power p => Expr.Pow(Rebuild(p.Base, leaf), Rebuild(p.Exponent, leaf)),
-        Function { Kind: FunctionKind.Ln } f => Expr.Ln(Rebuild(f.Arguments[0], leaf)),
-        Function { Kind: FunctionKind.Exp } f => Expr.Exp(Rebuild(f.Arguments[0], leaf)),
-        Function { Kind: FunctionKind.Min } f => Expr.Min(f.Arguments.Select(t => Rebuild(t, leaf))),
-        Function { Kind: FunctionKind.Max } f => Expr.Max(f.Arguments.Select(t => Rebuild(t, leaf))),
-        Function { Kind: FunctionKind.KlInv } f => Expr.KlInv(Rebuild(f.Arguments[0], leaf), Rebuild(f.Arguments[1], leaf)),
+        Function f => RebuildFunction(f, leaf),
         _ => e,
     };
 }

@@ -14,6 +14,7 @@ public static class Compiler
     private static readonly MethodInfo MinM = typeof(Math).GetMethod(nameof(Math.Min), [typeof(double), typeof(double)])!;
     private static readonly MethodInfo MaxM = typeof(Math).GetMethod(nameof(Math.Max), [typeof(double), typeof(double)])!;
     private static readonly MethodInfo KlInverse = typeof(KlDivergence).GetMethod(nameof(KlDivergence.Inverse))!;
+    private static readonly MethodInfo ExpM1M = typeof(Elementary).GetMethod(nameof(Elementary.ExpM1))!;
 
     /// <summary>
     /// Compiles e to TDelegate, which is either Func&lt;double[], double&gt; (values in the order of parameters)
@@ -93,15 +94,19 @@ public static class Compiler
                     return denominator.Count == 0 ? num : LE.Divide(num, denominator.Skip(1).Aggregate(denominator[0], LE.Multiply));
                 }
             case Power p: return EmitPower(p, locals);
-            case Function { Kind: FunctionKind.Ln } f: return LE.Call(Log, Emit(f.Arguments[0], locals));
-            case Function { Kind: FunctionKind.Exp } f: return LE.Call(ExpM, Emit(f.Arguments[0], locals));
-            case Function { Kind: FunctionKind.Min or FunctionKind.Max } f:
+            case Function f:
                 {
-                    var m = f.Kind == FunctionKind.Min ? MinM : MaxM;
-                    return f.Arguments.Skip(1).Aggregate(Emit(f.Arguments[0], locals), (acc, a) => LE.Call(m, acc, Emit(a, locals)));
+                    var args = f.Arguments.Select(a => Emit(a, locals)).ToArray();
+                    return f.Kind switch
+                    {
+                        FunctionKind.Ln => LE.Call(Log, args[0]),
+                        FunctionKind.Exp => LE.Call(ExpM, args[0]),
+                        FunctionKind.Expm1 => LE.Call(ExpM1M, args[0]),
+                        FunctionKind.Min => args.Skip(1).Aggregate(args[0], (acc, a) => LE.Call(MinM, acc, a)),
+                        FunctionKind.Max => args.Skip(1).Aggregate(args[0], (acc, a) => LE.Call(MaxM, acc, a)),
+                        FunctionKind.KlInv => LE.Call(KlInverse, args[0], args[1]),
+                    };
                 }
-            case Function { Kind: FunctionKind.KlInv } f:
-                return LE.Call(KlInverse, Emit(f.Arguments[0], locals), Emit(f.Arguments[1], locals));
             default:
                 throw new NotSupportedException($"Cannot compile node {e.GetType().Name} ({e}).");
         }

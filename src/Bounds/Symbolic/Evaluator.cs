@@ -23,11 +23,15 @@ public static class Evaluator
         Sum s => s.Terms.Sum(t => Eval(t, values)),
         Product p => p.Factors.Aggregate(1.0, (acc, f) => acc * Eval(f, values)),
         Power p => Pow(Eval(p.Base, values), p.Exponent, values),
-        Function { Kind: FunctionKind.Ln } f => Math.Log(Eval(f.Arguments[0], values)),
-        Function { Kind: FunctionKind.Exp } f => Math.Exp(Eval(f.Arguments[0], values)),
-        Function { Kind: FunctionKind.Min } f => f.Arguments.Min(a => Eval(a, values)),
-        Function { Kind: FunctionKind.Max } f => f.Arguments.Max(a => Eval(a, values)),
-        Function { Kind: FunctionKind.KlInv } f => KlDivergence.Inverse(Eval(f.Arguments[0], values), Eval(f.Arguments[1], values)),
+        Function f => f.Kind switch
+        {
+            FunctionKind.Ln => Math.Log(Eval(f.Arguments[0], values)),
+            FunctionKind.Exp => Math.Exp(Eval(f.Arguments[0], values)),
+            FunctionKind.Expm1 => Elementary.ExpM1(Eval(f.Arguments[0], values)),
+            FunctionKind.Min => f.Arguments.Min(a => Eval(a, values)),
+            FunctionKind.Max => f.Arguments.Max(a => Eval(a, values)),
+            FunctionKind.KlInv => KlDivergence.Inverse(Eval(f.Arguments[0], values), Eval(f.Arguments[1], values)),
+        },
         _ => throw new NotSupportedException($"Cannot evaluate node {e.GetType().Name}."),
     };
 

@@ -62,6 +62,9 @@ public abstract partial class Expr : IEquatable<Expr>
     /// <summary>The exponential.</summary>
     public static Expr Exp(Expr x) => Functions.Exp(x);
 
+    /// <summary>e^x − 1, kept as its own node so that small x does not cancel (Catoni's 1 − e^(−x) = −expm1(−x)).</summary>
+    public static Expr Expm1(Expr x) => Functions.Expm1(x);
+
     /// <summary>The n-ary minimum (flattened, deduplicated, numbers folded).</summary>
     public static Expr Min(params Expr[] args) => Functions.MinMax(FunctionKind.Min, args);
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace BoundLab.Bounds.Symbolic;
 
 /// <summary>
-/// The normalizing constructors of ln, exp, min, max and kl⁻¹. Structural laws (absorbing values, min/max
+/// The normalizing constructors of ln, exp, expm1, min, max and kl⁻¹. Structural laws (absorbing values, min/max
 /// flattening) are here; every identity between function values is a row of <see cref="RewriteRules"/>.
 /// </summary>
 internal static class Functions
@@ -24,6 +24,14 @@ internal static class Functions
         if (x is UndefinedValue) return Expr.Undefined;
         if (x is Infinity) return Expr.PositiveInfinity;
         return Rewrite(new Function(FunctionKind.Exp, [x]));
+    }
+
+    public static Expr Expm1(Expr x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x is UndefinedValue) return Expr.Undefined;
+        if (x is Infinity) return Expr.PositiveInfinity;
+        return Rewrite(new Function(FunctionKind.Expm1, [x]));
     }
 
     public static Expr KlInv(Expr q, Expr c)

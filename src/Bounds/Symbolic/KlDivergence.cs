@@ -13,8 +13,8 @@ public static class KlDivergence
         // Written with log1p of the relative differences so that the two ±(p−q) leading terms cancel
         // without losing the O((p−q)²) result, which matters for small c in the inverse.
         double d = p - q;
-        double first = q == 0 ? 0 : -q * Log1P(d / q);
-        double second = q == 1 ? 0 : (1 - q) * Log1P(d / (1 - p));
+        double first = q == 0 ? 0 : -q * Elementary.Log1P(d / q);
+        double second = q == 1 ? 0 : (1 - q) * Elementary.Log1P(d / (1 - p));
         return Math.Max(0, first + second);
     }
 
@@ -32,7 +32,7 @@ public static class KlDivergence
         if (q == 1 || double.IsPositiveInfinity(c)) return 1;
         if (q == 0)
             // −expm1(−c) rounded to nearest may fall one ulp short of 1 − e^(−c); step up one ulp to stay above it.
-            return Math.Min(1, Math.BitIncrement(-ExpM1(-c)));
+            return Math.Min(1, Math.BitIncrement(-Elementary.ExpM1(-c)));
         double lo = q, hi = 1;
         while (true)
         {
@@ -40,22 +40,6 @@ public static class KlDivergence
             if (mid <= lo || mid >= hi) return hi;
             if (Kl(q, mid) > c) hi = mid; else lo = mid;
         }
-    }
-
-    /// <summary>ln(1 + x), accurate for small x (Goldberg's correction of the rounded 1 + x).</summary>
-    private static double Log1P(double x)
-    {
-        double u = 1 + x;
-        return u == 1 ? x : Math.Log(u) * x / (u - 1);
-    }
-
-    /// <summary>e^x − 1, accurate for small x (Kahan's correction of the rounded e^x).</summary>
-    private static double ExpM1(double x)
-    {
-        double u = Math.Exp(x);
-        if (u == 1) return x;
-        double um1 = u - 1;
-        return um1 == -1 ? -1 : um1 * x / Math.Log(u);
     }
 
     private static void CheckUnit(double v, string name)

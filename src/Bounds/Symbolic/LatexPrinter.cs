@@ -65,22 +65,26 @@ public static class LatexPrinter
                 sb.Append('}');
                 break;
             case VFunction f:
-                sb.Append(f.Kind switch
                 {
-                    FunctionKind.Ln => @"\ln",
-                    FunctionKind.Exp => @"\exp",
-                    FunctionKind.Min => @"\min",
-                    FunctionKind.Max => @"\max",
-                    _ => @"\operatorname{kl}^{-1}",
-                });
-                sb.Append(@"\left(");
-                for (int i = 0; i < f.Arguments.Count; i++)
-                {
-                    if (i > 0) sb.Append(", ");
-                    Write(sb, f.Arguments[i], 0);
+                    // expm1 is printed as the mathematics it stands for, (exp(x) − 1), parenthesized as one atom.
+                    var (open, close) = f.Kind switch
+                    {
+                        FunctionKind.Ln => (@"\ln\left(", @"\right)"),
+                        FunctionKind.Exp => (@"\exp\left(", @"\right)"),
+                        FunctionKind.Expm1 => (@"\left(\exp\left(", @"\right) - 1\right)"),
+                        FunctionKind.Min => (@"\min\left(", @"\right)"),
+                        FunctionKind.Max => (@"\max\left(", @"\right)"),
+                        FunctionKind.KlInv => (@"\operatorname{kl}^{-1}\left(", @"\right)"),
+                    };
+                    sb.Append(open);
+                    for (int i = 0; i < f.Arguments.Count; i++)
+                    {
+                        if (i > 0) sb.Append(", ");
+                        Write(sb, f.Arguments[i], 0);
+                    }
+                    sb.Append(close);
+                    break;
                 }
-                sb.Append(@"\right)");
-                break;
             default: throw new NotSupportedException($"No LaTeX form for {v.GetType().Name}.");
         }
         if (parens) sb.Append(@"\right)");

@@ -79,7 +79,7 @@ public sealed class Power : Expr
         Base.Equals(((Power)other).Base) && Exponent.Equals(((Power)other).Exponent);
 }
 
-/// <summary>ln, exp, min, max or kl⁻¹ applied to its arguments.</summary>
+/// <summary>ln, exp, expm1, min, max or kl⁻¹ applied to its arguments.</summary>
 public sealed class Function : Expr
 {
     internal Function(FunctionKind kind, ImmutableArray<Expr> arguments) : base(Sum.ListHash(7 + (int)kind * 16, arguments))
@@ -89,7 +89,7 @@ public sealed class Function : Expr
     }
     /// <summary>Which function.</summary>
     public FunctionKind Kind { get; }
-    /// <summary>The arguments (one for ln/exp, two for kl⁻¹ as (q, c), at least two for min/max).</summary>
+    /// <summary>The arguments (one for ln/exp/expm1, two for kl⁻¹ as (q, c), at least two for min/max).</summary>
     public ImmutableArray<Expr> Arguments { get; }
     private protected override bool EqualsSameType(Expr other) =>
         Kind == ((Function)other).Kind && Arguments.SequenceEqual(((Function)other).Arguments);

@@ -21,7 +21,7 @@ public sealed class ParseException : FormatException
 
 /// <summary>
 /// Reads infix expressions: + - * / ^ (right-associative, binds tighter than unary minus), numbers
-/// (12, 0.25, 1e-3, read exactly), identifiers, the functions ln, log (= ln), exp, sqrt, min, max,
+/// (12, 0.25, 1e-3, read exactly), identifiers, the functions ln, log (= ln), exp, expm1, sqrt, min, max,
 /// klinv(q, c), and the constants e, pi, inf. Symbols get their domain from the supplied dictionary, else PositiveReal.
 /// </summary>
 public sealed class Parser
@@ -130,11 +130,12 @@ public sealed class Parser
             {
                 "ln" or "log" => Unary(Expr.Ln),
                 "exp" => Unary(Expr.Exp),
+                "expm1" => Unary(Expr.Expm1),
                 "sqrt" => Unary(Expr.Sqrt),
                 "min" => Expr.Min(args),
                 "max" => Expr.Max(args),
                 "klinv" => args.Count == 2 ? Expr.KlInv(args[0], args[1]) : throw ArityError(at, "klinv", 2, args.Count),
-                _ => throw new ParseException(text, at, "a function (ln, log, exp, sqrt, min, max, klinv)", $"'{name}'"),
+                _ => throw new ParseException(text, at, "a function (ln, log, exp, expm1, sqrt, min, max, klinv)", $"'{name}'"),
             };
 
             Expr Unary(Func<Expr, Expr> f) => args.Count == 1 ? f(args[0]) : throw ArityError(at, name, 1, args.Count);

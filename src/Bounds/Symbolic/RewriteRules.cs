@@ -79,6 +79,8 @@ public static class RewriteRules
         Rule("ln-exp", "ln(exp(x)) = x", [new(X, false)], Raw.Fn(FunctionKind.Ln, Raw.Fn(FunctionKind.Exp, X)), X),
         // exp(0) = 1
         Rule("exp-zero", "exp(0) = 1", [], Raw.Fn(FunctionKind.Exp, Expr.Zero), Expr.One),
+        // expm1(0) = e^0 − 1 = 0
+        Rule("expm1-zero", "expm1(0) = 0", [], Raw.Fn(FunctionKind.Expm1, Expr.Zero), Expr.Zero),
         // exp(1) = e (so that e has one normal form)
         Rule("exp-one", "exp(1) = e", [], Raw.Fn(FunctionKind.Exp, Expr.One), Expr.E),
         // exp(ln(x)) = x for x > 0

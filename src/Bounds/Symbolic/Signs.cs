@@ -16,6 +16,7 @@ public static class Signs
         Product p => p.Factors.All(IsPositive),
         Power p => IsPositive(p.Base),
         Function { Kind: FunctionKind.Exp } => true,
+        Function { Kind: FunctionKind.Expm1 } f => IsPositive(f.Arguments[0]),
         Function { Kind: FunctionKind.Min } f => f.Arguments.All(IsPositive),
         Function { Kind: FunctionKind.Max } f => f.Arguments.Any(IsPositive),
         // kl⁻¹(q, c) ≥ q.
@@ -31,6 +32,7 @@ public static class Signs
         Sum s => s.Terms.All(IsNonNegative),
         Product p => p.Factors.All(IsNonNegative),
         Power p => IsNonNegative(p.Base) || (p.Exponent is Number k && k.Value.IsInteger && k.Value.Numerator.IsEven),
+        Function { Kind: FunctionKind.Expm1 } f => IsNonNegative(f.Arguments[0]),
         Function { Kind: FunctionKind.Min } f => f.Arguments.All(IsNonNegative),
         Function { Kind: FunctionKind.Max } f => f.Arguments.Any(IsNonNegative),
         Function { Kind: FunctionKind.KlInv } f => IsNonNegative(f.Arguments[0]),

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace BoundLab.Bounds.Symbolic;
 
 /// <summary>
-/// Encodes expressions as SMT-LIB 2 real arithmetic. ln, exp and kl⁻¹ become declared uninterpreted functions
+/// Encodes expressions as SMT-LIB 2 real arithmetic (expm1(x) as exp(x) − 1). ln, exp and kl⁻¹ become declared uninterpreted functions
 /// (bl.ln, bl.exp, bl.klinv); roots and symbolic powers become fresh variables. Each is constrained only by
 /// ground instances of true facts about the real function at the terms that occur (exp(0) = 1, exp &gt; 0,
 /// exp x ≥ 1 + x, strict monotonicity of exp between occurring arguments, ln(exp a) = a, exp(ln b) = b for
@@ -83,29 +83,39 @@ public sealed partial class SmtLibEncoder
             case Sum s: return "(+ " + string.Join(" ", s.Terms.Select(Term)) + ")";
             case Product p: return "(* " + string.Join(" ", p.Factors.Select(Term)) + ")";
             case Power p: return EncodePower(p);
-            case Function { Kind: FunctionKind.Ln } f:
-                {
-                    var b = Term(f.Arguments[0]);
-                    if (!lnArguments.Contains(b)) lnArguments.Add(b);
-                    return $"(bl.ln {b})";
-                }
-            case Function { Kind: FunctionKind.Exp } f: return ExpTerm(Term(f.Arguments[0]));
-            case Function { Kind: FunctionKind.Min or FunctionKind.Max } f:
-                {
-                    string op = f.Kind == FunctionKind.Min ? "<=" : ">=";
-                    return f.Arguments.Skip(1).Select(Term).Aggregate(Term(f.Arguments[0]), (acc, a) => $"(ite ({op} {acc} {a}) {acc} {a})");
-                }
-            case Function { Kind: FunctionKind.KlInv } f:
-                {
-                    usesKlInv = true;
-                    string q = Term(f.Arguments[0]), c = Term(f.Arguments[1]), p = $"(bl.klinv {q} {c})";
-                    // kl⁻¹(q, c) ∈ [q, 1] and, by Pinsker's inequality kl(q‖p) ≥ 2(p−q)², 2(p−q)² ≤ c.
-                    axioms.Add($"(=> (and (>= {q} 0.0) (<= {q} 1.0) (>= {c} 0.0)) (and (<= {q} {p}) (<= {p} 1.0) (<= (* 2.0 (- {p} {q}) (- {p} {q})) {c})))");
-                    return p;
-                }
+            case Function f: return EncodeFunction(f);
             default:
                 throw new NotSupportedException($"No SMT-LIB encoding for node {e.GetType().Name} ({e}).");
         }
+    }
+
+    private string EncodeFunction(Function f) => f.Kind switch
+    {
+        FunctionKind.Ln => LnTerm(Term(f.Arguments[0])),
+        FunctionKind.Exp => ExpTerm(Term(f.Arguments[0])),
+        // expm1(x) = exp(x) − 1 exactly; the node exists for numerical accuracy only.
+        FunctionKind.Expm1 => $"(- {ExpTerm(Term(f.Arguments[0]))} 1.0)",
+        FunctionKind.Min => MinMaxTerm(f, "<="),
+        FunctionKind.Max => MinMaxTerm(f, ">="),
+        FunctionKind.KlInv => KlInvTerm(Term(f.Arguments[0]), Term(f.Arguments[1])),
+    };
+
+    private string LnTerm(string b)
+    {
+        if (!lnArguments.Contains(b)) lnArguments.Add(b);
+        return $"(bl.ln {b})";
+    }
+
+    private string MinMaxTerm(Function f, string op) =>
+        f.Arguments.Skip(1).Select(Term).Aggregate(Term(f.Arguments[0]), (acc, a) => $"(ite ({op} {acc} {a}) {acc} {a})");
+
+    private string KlInvTerm(string q, string c)
+    {
+        usesKlInv = true;
+        string p = $"(bl.klinv {q} {c})";
+        // kl⁻¹(q, c) ∈ [q, 1] and, by Pinsker's inequality kl(q‖p) ≥ 2(p−q)², 2(p−q)² ≤ c.
+        axioms.Add($"(=> (and (>= {q} 0.0) (<= {q} 1.0) (>= {c} 0.0)) (and (<= {q} {p}) (<= {p} 1.0) (<= (* 2.0 (- {p} {q}) (- {p} {q})) {c})))");
+        return p;
     }
 
     private string EncodePower(Power p)

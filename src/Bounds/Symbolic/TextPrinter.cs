@@ -86,9 +86,10 @@ public static class TextPrinter
                 {
                     FunctionKind.Ln => "ln",
                     FunctionKind.Exp => "exp",
+                    FunctionKind.Expm1 => "expm1",
                     FunctionKind.Min => "min",
                     FunctionKind.Max => "max",
-                    _ => u ? "kl⁻¹" : "klinv",
+                    FunctionKind.KlInv => u ? "kl⁻¹" : "klinv",
                 });
                 sb.Append('(');
                 for (int i = 0; i < f.Arguments.Count; i++)
