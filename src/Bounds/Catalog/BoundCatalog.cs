@@ -9,7 +9,7 @@ public static class BoundCatalog
 {
     private static readonly Lazy<IReadOnlyList<BoundEntry>> entries = new(() => new[]
     {
-        Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(),
+        Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(), Baselines.TestSetBinomialExact(),
         Vc.Mohri(), Vc.Vapnik(),
         Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
         Spectral.Bft(2), Spectral.Bft(3),

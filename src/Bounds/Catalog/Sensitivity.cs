@@ -21,7 +21,15 @@ public static class Sensitivity
         var point = BoundEvaluator.Prepare(entry, values).Point;
         return entry.Inputs.Select(input =>
         {
-            var derivative = Calculus.Differentiate(entry.Formula, EntryBuilder.SymbolFor(input));
+            Expr derivative;
+            try
+            {
+                derivative = Calculus.Differentiate(entry.Formula, EntryBuilder.SymbolFor(input));
+            }
+            catch (NotSupportedException e)
+            {
+                throw new ArgumentException($"{entry.Id}: no derivative with respect to {input.Name} is available: {e.Message}", input.Name, e);
+            }
             double value = Evaluator.Evaluate(derivative, point);
             if (!double.IsFinite(value))
                 throw new InvalidOperationException(

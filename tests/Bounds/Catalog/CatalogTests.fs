@@ -49,7 +49,7 @@ let tests =
             Expect.equal (byProvenance Provenance.Verified)
                 (set [ "test-set-hoeffding"; "test-set-binomial"; "vc-mohri"; "vc-vapnik"; "margin-mohri"; "margin-mohri-uniform"
                        "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld"
-                       "margin-mohri-grid"; "margin-mohri-multiclass-grid"; "occam-kl"; "lotfi22-compression" ]) "verified entries"
+                       "margin-mohri-grid"; "margin-mohri-multiclass-grid"; "occam-kl"; "lotfi22-compression"; "test-set-binomial-exact" ]) "verified entries"
             Expect.equal (byProvenance Provenance.Measure)
                 (set [ "neyshabur2015-frobenius"; "bft-normalized-margin"; "nbs18-spectral"; "mou18-stability"; "mou18-pacbayes" ]) "measures"
 

@@ -34,7 +34,8 @@ let private cases : (string * (string * float) list * float) list = [
     "bft-normalized-margin", [ "margin", 2.; "spectral_complexity", 1000.; "x_norm", 3000.; "n", 60000. ], 0.04
     "mou18-stability", [ "k0", 10.; "L", 1.; "beta", 100.; "eta_sum", 5.; "n", 50000. ], 0.00064721359549995794
     "mou18-pacbayes", [ "beta", 100.; "weighted_grad_sum", 0.3; "n", 50000. ], 0.024494897427831781
-    // Issue 12 entries: golden.py, section "issue 12 entries".
+    // Issue 12 entries: golden.py, section "issue 12 entries" (test-set-binomial-exact: binom_inv, mpmath betainc).
+    "test-set-binomial-exact", [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ], 0.022459353017102349
     "pacbayes-catoni-grid", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15489504926899058
     "margin-mohri-grid", [ "emp_margin_loss", 0.05; "rho", 0.5; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.15904798597722213
     "margin-mohri-multiclass-grid", [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 10.; "n", 60000.; "delta", 0.05 ], 0.079142942868145048
@@ -78,5 +79,8 @@ let tests =
             let kl = (eval "test-set-binomial" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
             let hoeffding = (eval "test-set-hoeffding" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
             Expect.isGreaterThan kl 0.022459353017102349 "kl form is looser than the exact tail"
+            let exact = (eval "test-set-binomial-exact" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
+            Expect.isGreaterThanOrEqual exact 0.022459353017102349 "exact entry is never below the exact root"
+            Expect.isLessThan exact kl "and tighter than the kl (Chernoff) form"
             Expect.isLessThan kl hoeffding "kl form is tighter than Hoeffding here"
     ]

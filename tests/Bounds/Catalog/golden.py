@@ -211,3 +211,22 @@ show("margin-mohri-multiclass-grid", mpf("0.05") + 4 * 10 / rho_g * mpf("0.001")
 print(f"  rho grid point k={k} i={i}")
 show("occam-kl", kl_inv(mpf("0.02"), (20000 * log(2) + log(1 / mpf("0.05"))) / 60000))
 show("lotfi22-compression", catoni_grid("0.02", 20000 * log(2), 60000, 3, "0.05"))
+
+
+def binom_inv(k, n, delta):
+    """sup{p : P(X <= k | n, p) >= delta}, P(X <= k) = I_{1-p}(n-k, k+1) (mpmath betainc, regularized), 400-step bisection."""
+    from mpmath import betainc
+    lo, hi = mpf(0), mpf(1)
+    for _ in range(400):
+        mid = (lo + hi) / 2
+        if betainc(n - k, k + 1, 0, 1 - mid, regularized=True) >= delta:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+print("# test-set-binomial-exact: (k, n, delta) -> root of I_{1-p}(n-k, k+1) = delta")
+for k, n, d in [(200, 10000, "0.05"), (0, 1000, "0.05"), (10, 20, "0.01"), (123, 10000, "1e-6"), (3, 60000, "0.001")]:
+    show(f"  binom_inv({k}, {n}, {d})", binom_inv(k, n, mpf(d)))
+show("  closed form k=0: 1 - 0.05^(1/1000)", 1 - mpf("0.05") ** (mpf(1) / 1000))
