@@ -10,7 +10,7 @@ public static class BoundCatalog
     private static readonly Lazy<IReadOnlyList<BoundEntry>> entries = new(() => new[]
     {
         Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(), Baselines.TestSetBinomialExact(),
-        Vc.Mohri(), Vc.Vapnik(),
+        Vc.Mohri(), Vc.Vapnik(), Vc.ReluBhlm19(),
         Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
         Spectral.Bft(2), Spectral.Bft(3),
         PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
@@ -18,6 +18,7 @@ public static class BoundCatalog
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
         CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
         CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
+        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(),
     });
 
     /// <summary>All entries, in catalog order.</summary>

@@ -19,7 +19,9 @@ let tests =
                             "llq20-gld", [ "C"; "n"; "grad_sum" ]
                             "pacbayes-catoni-grid", [ "emp_risk"; "kl"; "n"; "C"; "delta" ]
                             "occam-kl", [ "train_error"; "code_length_bits"; "n"; "delta" ]
-                            "lotfi22-compression", [ "train_error"; "code_length_bits"; "n"; "C"; "delta" ] ] ->
+                            "lotfi22-compression", [ "train_error"; "code_length_bits"; "n"; "C"; "delta" ]
+                            "test-set-binomial-exact", [ "test_error"; "n_test"; "delta" ]
+                            "cmi-sz20", [ "cmi"; "n" ] ] ->
             testCase $"{id} has inputs {inputs}" <| fun () ->
                 let e = BoundCatalog.Get id
                 Expect.equal [ for i in e.Inputs -> i.Name ] inputs "input names"

@@ -36,6 +36,11 @@ let private cases : (string * (string * float) list * float) list = [
     "mou18-pacbayes", [ "beta", 100.; "weighted_grad_sum", 0.3; "n", 50000. ], 0.024494897427831781
     // Issue 12 entries: golden.py, section "issue 12 entries" (test-set-binomial-exact: binom_inv, mpmath betainc).
     "test-set-binomial-exact", [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ], 0.022459353017102349
+    // golden.py, section "issue 12 entries, part 2".
+    "vc-relu-bhlm19", [ "train_error", 0.01; "n", 1e6; "depth", 2.; "cumulative_params", 15711.; "weighted_units", 12.; "delta", 0.05 ], 0.98261447343243425
+    "nlbls19-two-layer", [ "margin_loss", 0.01; "gamma", 5.; "v_frob", 3.; "u_dist", 4.; "x_rms", 9.3; "init_hidden_rms", 6.; "k", 10.; "width", 1024.; "n", 60000.; "delta", 0.01 ], 4.2387851524304377
+    "nbs18-pacbayes-spectral", [ "margin_loss", 0.02; "gamma", 5.; "spec_prod", 20.; "frob_ratio_sum", 6.; "input_norm", 10.; "depth", 3.; "width", 784.; "n", 60000.; "delta", 0.05 ], 13869.317296037423
+    "cmi-sz20", [ "cmi", 50.; "n", 60000. ], 0.040824829046386302
     "pacbayes-catoni-grid", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15489504926899058
     "margin-mohri-grid", [ "emp_margin_loss", 0.05; "rho", 0.5; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.15904798597722213
     "margin-mohri-multiclass-grid", [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 10.; "n", 60000.; "delta", 0.05 ], 0.079142942868145048

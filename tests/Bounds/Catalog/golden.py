@@ -230,3 +230,23 @@ print("# test-set-binomial-exact: (k, n, delta) -> root of I_{1-p}(n-k, k+1) = d
 for k, n, d in [(200, 10000, "0.05"), (0, 1000, "0.05"), (10, 20, "0.01"), (123, 10000, "1e-6"), (3, 60000, "0.001")]:
     show(f"  binom_inv({k}, {n}, {d})", binom_inv(k, n, mpf(d)))
 show("  closed form k=0: 1 - 0.05^(1/1000)", 1 - mpf("0.05") ** (mpf(1) / 1000))
+
+
+print("# issue 12 entries, part 2")
+def log2(x): return log(x) / log(2)
+# vc-relu-bhlm19: D = L + cum*log2(4ep U log2(2ep U)), p = 2; arch 784-10-1 with biases: L=2, cum=7850+7861, U=10+2
+D = 2 + 15711 * log2(4 * e * 2 * 12 * log2(2 * e * 2 * 12))
+show("  D (784-10-1)", D)
+n = mpf(10) ** 6
+show("vc-relu-bhlm19", mpf("0.01") + sqrt(2 * D * log(e * n / D) / n) + sqrt(log(1 / mpf("0.05")) / (2 * n)))
+# nlbls19-two-layer (authors' code 'Our bound', gap = sqrt(measure/m))
+c, h, m, g, dl = 10, 1024, mpf(60000), mpf(5), mpf("0.01")
+R = 3 * sqrt(2) * (sqrt(2 * c) + 1) * (3 + 1) * (6 + 4 * mpf("9.3") + 1) / g
+show("nlbls19-two-layer", mpf("0.01") + (R + 3 * sqrt(5 * h + log(max(1, g * sqrt(m)) / dl))) / sqrt(m))
+# nbs18-pacbayes-spectral: gamma down, spec_prod up on 1.1^k; delta times both weights
+kg, ig, gg, wg = grid_snap(mpf(5), mpf("1.1"), up=False)
+ks, is_, sg, ws = grid_snap(mpf(20), mpf("1.1"), up=True)
+d, B, hh, RF, m = 3, 10, 784, 6, mpf(60000)
+KL = 42 ** 2 * d ** 2 * B ** 2 * hh * log(4 * hh * d) * sg ** 2 * RF / (2 * gg ** 2)
+show("nbs18-pacbayes-spectral", mpf("0.02") + 4 * sqrt((KL + log(6 * m / (mpf("0.05") * wg * ws))) / (m - 1)))
+show("cmi-sz20", sqrt(2 * mpf(50) / 60000))

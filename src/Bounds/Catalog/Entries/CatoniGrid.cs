@@ -21,7 +21,8 @@ internal static class CatoniGrid
     {
         var index = b.Term("grid index penalty 2 ln(2 + ln(nC)/ln(1 + α))", 2 * Expr.Ln(2 + Expr.Ln(n * c) / Expr.Ln(1 + Alpha)));
         var exponent = b.Term("exponent C R̂ + (1 + α)(KL + ln(1/δ) + index)/n", c * risk + (1 + Alpha) * (kl + Expr.Ln(1 / delta) + index) / n);
-        return (1 - Expr.Exp(-exponent)) / (1 - Expr.Exp(-c));
+        // (1 − e^{−x})/(1 − e^{−C}) written as expm1(−x)/expm1(−C): no cancellation when C or x is small.
+        return Expr.Expm1(-exponent) / Expr.Expm1(-c);
     }
 
     internal static void RequireGridRange(EntryBuilder b) =>
