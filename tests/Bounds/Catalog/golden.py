@@ -250,3 +250,12 @@ d, B, hh, RF, m = 3, 10, 784, 6, mpf(60000)
 KL = 42 ** 2 * d ** 2 * B ** 2 * hh * log(4 * hh * d) * sg ** 2 * RF / (2 * gg ** 2)
 show("nbs18-pacbayes-spectral", mpf("0.02") + 4 * sqrt((KL + log(6 * m / (mpf("0.05") * wg * ws))) / (m - 1)))
 show("cmi-sz20", sqrt(2 * mpf(50) / 60000))
+# graf22-conv: ramp 0.05, gamma 4 (grid down), x_norm 3000, lip_prod 50, ratio_sum 7, depth 6, max_params 36864, n 50000, delta 0.05
+kg, ig, gg, wg = grid_snap(mpf(4), mpf("1.1"), up=False)
+n = mpf(50000)
+C = 4 / gg * 3000 / sqrt(n) * 50
+rad = 4 / n + 12 * (1 + log(n - 1)) / sqrt(n) * sqrt(log(2 * 36864)) * (C ** (mpf(2) / 3) * 7 + 6) ** (mpf(3) / 2)
+show("graf22-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / (mpf("0.05") * wg)) / (2 * n)))
+# ledent21-conv: ramp 0.05, R 40, Gamma 1e6, barW 65536, n 50000, delta 0.05
+rad = 4 / n + 768 * 40 * sqrt(log(32 * mpf(10) ** 6 * n ** 2 + 7 * 65536 * n) / log(2)) * log(n) / sqrt(n)
+show("ledent21-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / mpf("0.05")) / (2 * n)))
