@@ -11,7 +11,7 @@ let entry (id: string) : BoundEntry = BoundCatalog.Get id
 /// Every catalog id, in catalog order.
 let ids () : string list = [ for e in BoundCatalog.All -> e.Id ]
 
-/// Evaluates an entry (binary classification) at the given inputs.
+/// Evaluates an entry that holds for any number of classes; a binary-only entry is refused (use evalClasses).
 let eval (id: string) (inputs: (string * float) list) : BoundResult =
     BoundEvaluator.Evaluate(id, readOnlyDict inputs)
 

@@ -27,7 +27,7 @@ public static class BoundCatalog
     private static readonly ConcurrentDictionary<int, BoundEntry> spectralByDepth = new();
 
     /// <summary>
-    /// The entry with this id; "bft-spectral-L" is built for any depth 1 ≤ L ≤ 32. Throws an
+    /// The entry with this id; "bft-spectral-L" is built for any depth 1 ≤ L ≤ 64. Throws an
     /// <see cref="ArgumentException"/> listing the known ids otherwise.
     /// </summary>
     public static BoundEntry Get(string id)
@@ -37,9 +37,9 @@ public static class BoundCatalog
             return entry;
         if (id.StartsWith(Spectral.IdPrefix, StringComparison.Ordinal)
             && int.TryParse(id.AsSpan(Spectral.IdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int layers)
-            && layers is >= 1 and <= 32)
+            && layers >= 1 && layers <= Spectral.MaxLayers)
             return spectralByDepth.GetOrAdd(layers, Spectral.Bft);
         throw new ArgumentException(
-            $"Unknown bound id '{id}'. Known ids: {string.Join(", ", All.Select(e => e.Id))} (and bft-spectral-L for 1 ≤ L ≤ 32).", nameof(id));
+            $"Unknown bound id '{id}'. Known ids: {string.Join(", ", All.Select(e => e.Id))} (and bft-spectral-L for 1 ≤ L ≤ {Spectral.MaxLayers}).", nameof(id));
     }
 }

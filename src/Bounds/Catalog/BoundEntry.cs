@@ -66,6 +66,8 @@ public sealed record BoundEntry
     public Expr? VacuousAt { get; init; }
     /// <summary>Conditions of the theorem the catalog cannot check from the inputs (each becomes a warning).</summary>
     public IReadOnlyList<string> Assumptions { get; init; } = Array.Empty<string>();
+    /// <summary>Optional inputs that must be given together or not at all (e.g. mc_samples with delta_mc).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> OptionalGroups { get; init; } = Array.Empty<IReadOnlyList<string>>();
     /// <summary>Why the entry does not apply to more than two classes; null when it does.</summary>
     public string? BinaryOnlyReason { get; init; }
 

@@ -21,35 +21,67 @@ public static class BoundEvaluator
             : new Applicability(true, null);
     }
 
-    /// <summary>Evaluates the entry with this id; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double}, int)"/>.</summary>
-    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values, int classes = 2) =>
+    /// <summary>Evaluates the entry with this id for a k-class problem; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double}, int)"/>.</summary>
+    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values, int classes) =>
         Evaluate(BoundCatalog.Get(id), values, classes);
+
+    /// <summary>Evaluates the entry with this id without a class count; see <see cref="Evaluate(BoundEntry, IReadOnlyDictionary{string, double})"/>.</summary>
+    public static BoundResult Evaluate(string id, IReadOnlyDictionary<string, double> values) =>
+        Evaluate(BoundCatalog.Get(id), values);
 
     /// <summary>
     /// Evaluates an entry at the given input values (every input required, no others) for a k-class problem.
     /// Throws <see cref="NotApplicableException"/> when the entry does not cover k classes.
     /// </summary>
-    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes = 2)
+    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        ArgumentNullException.ThrowIfNull(values);
         var applicability = Applicability(entry, classes);
         if (!applicability.IsApplicable)
             throw new NotApplicableException(entry.Id, applicability.Reason!);
+        return EvaluateApplicable(entry, values);
+    }
+
+    /// <summary>
+    /// Evaluates an entry that holds for any number of classes. A binary-only entry (<see cref="BoundEntry.BinaryOnlyReason"/>)
+    /// is refused with an <see cref="ArgumentException"/> naming classes: the class count must be given, never assumed.
+    /// </summary>
+    public static BoundResult Evaluate(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        RequireClassCount(entry, null);
+        return EvaluateApplicable(entry, values);
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming classes when a binary-only entry is used without a class count.</summary>
+    public static void RequireClassCount(BoundEntry entry, int? classes)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (classes is null && entry.BinaryOnlyReason is { } reason)
+            throw new ArgumentException(
+                $"classes: missing for {entry.Id}, which holds for binary classification only; give the number of classes (2 for a binary problem). {reason}",
+                nameof(classes));
+    }
+
+    private static BoundResult EvaluateApplicable(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
 
         var (point, budget) = Prepare(entry, values);
-        double value = Finite(entry, "value", Evaluator.Evaluate(entry.Formula, point), values);
-        var terms = entry.Terms
+        var form = EvaluationForm.Of(entry);
+        double value = Finite(entry, "value", Evaluator.Evaluate(form.Formula, point), values);
+        var terms = form.Terms
             .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Evaluator.Evaluate(t.Expression, point), values)))
             .ToArray();
-        bool vacuous = entry.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
+        bool vacuous = form.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
         return new BoundResult(entry.Id, value, terms, vacuous, budget, entry.Provenance, entry.Target,
             Warnings(entry), new Dictionary<string, double>(values));
     }
 
     /// <summary>
     /// Checks the inputs and returns the point the formula is evaluated at (post-hoc inputs replaced by their
-    /// grid values, the first δ by its share after the grid union bound) together with the δ budget.
+    /// grid values, the first δ by its share after the grid union bound, and λ = ln(1/δ_eff) under
+    /// <see cref="EvaluationForm.LnInverseNameFor"/>(δ) for entries evaluated in log space) together with the δ budget.
     /// </summary>
     public static PreparedPoint Prepare(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
@@ -60,18 +92,26 @@ public static class BoundEvaluator
             throw new ArgumentException(
                 $"{entry.Id} has no input named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its inputs are: {string.Join(", ", entry.Inputs.Select(i => i.Name))}.",
                 unknown[0]);
-        var missing = entry.Inputs.Where(i => !values.ContainsKey(i.Name)).ToArray();
+        var missing = entry.Inputs.Where(i => !i.IsOptional && !values.ContainsKey(i.Name)).ToArray();
         if (missing.Length > 0)
             throw new ArgumentException(
                 $"{entry.Id} needs a value for {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Meaning}, {m.Domain.Describe()})"))}.",
                 missing[0].Name);
-        foreach (var input in entry.Inputs)
+        foreach (var group in entry.OptionalGroups)
+            if (group.Any(values.ContainsKey) && !group.All(values.ContainsKey))
+                throw new ArgumentException(
+                    $"{entry.Id}: {string.Join(" and ", group)} go together; give all of them or none (given: {string.Join(", ", group.Where(values.ContainsKey))}).",
+                    group.First(g => !values.ContainsKey(g)));
+        foreach (var input in entry.Inputs.Where(i => values.ContainsKey(i.Name)))
             input.Require(values[input.Name]);
         foreach (var condition in entry.Preconditions)
             if (condition.Violation(values) is { } message)
                 throw new ArgumentException($"{entry.Id}: {message}", condition.Symbol);
 
         var point = new Dictionary<string, double>(values);
+        foreach (var input in entry.Inputs)
+            if (input.WhenAbsent is { } absent && !values.ContainsKey(input.Name))
+                point[input.Name] = absent;
         var grids = entry.PostHoc
             .Select(q => new GridUse(q.Symbol, values[q.Symbol], q.Direction, q.Grid.Snap(values[q.Symbol], q.Direction)))
             .ToArray();
@@ -80,10 +120,15 @@ public static class BoundEvaluator
 
         if (entry.Confidence.Count == 0)
             return new PreparedPoint(point, DeltaBudget.None);
-        var shares = entry.Confidence.Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
-        double effective = grids.Aggregate(shares[0].Delta, (d, g) => d * g.Point.Weight);
+        // An optional δ that is not given spends nothing.
+        var shares = entry.Confidence.Where(c => values.ContainsKey(c.Symbol))
+            .Select(c => new DeltaShare(c.Symbol, values[c.Symbol], c.Purpose)).ToArray();
+        // ln(1/δ_eff) = ln(1/δ) + Σ ln(1/w_i): summed in log space, since the product of 2L + 1 weights underflows.
+        double lnInverse = -Math.Log(shares[0].Delta) + grids.Sum(g => GeometricGrid.LnInverseWeight(g.Point.Index));
+        double effective = grids.Length == 0 ? shares[0].Delta : Math.Exp(-lnInverse);
         point[shares[0].Symbol] = effective;
-        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective));
+        point[EvaluationForm.LnInverseNameFor(shares[0].Symbol)] = lnInverse;
+        return new PreparedPoint(point, new DeltaBudget(shares.Sum(s => s.Delta), shares, grids, effective, lnInverse));
     }
 
     /// <summary>The warnings every result of this entry carries.</summary>

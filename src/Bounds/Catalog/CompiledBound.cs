@@ -4,7 +4,8 @@ using BoundLab.Bounds.Symbolic;
 namespace BoundLab.Bounds.Catalog;
 
 /// <summary>
-/// An entry's formula compiled to a delegate over its inputs in <see cref="BoundEntry.Inputs"/> order, for
+/// An entry's evaluation form (<see cref="EvaluationForm"/>) compiled to a delegate over its inputs in <see cref="BoundEntry.Inputs"/> order
+/// (the first δ of a grid entry replaced by ln_inv_δ), for
 /// sweeps, sample-complexity searches and benchmarks. It does no input checking: values must come from
 /// <see cref="BoundEvaluator.Prepare"/> (or satisfy the same checks).
 /// </summary>
@@ -16,8 +17,14 @@ public sealed class CompiledBound
     private CompiledBound(BoundEntry entry)
     {
         Entry = entry;
-        Parameters = entry.Inputs.Select(i => i.Name).ToArray();
-        function = Compiler.Compile<Func<double[], double>>(entry.Formula, entry.Inputs.Select(EntryBuilder.SymbolFor).ToArray());
+        // A grid entry reads λ = ln(1/δ_eff) in the slot of its first δ (see EvaluationForm); Prepare supplies both.
+        var form = EvaluationForm.Of(entry);
+        string? delta = form.InLogSpace ? entry.Confidence[0].Symbol : null;
+        var symbols = entry.Inputs
+            .Select(i => i.Name == delta ? Expr.Sym(form.LnInverseName!, Domain.PositiveReal) : EntryBuilder.SymbolFor(i))
+            .ToArray();
+        Parameters = symbols.Select(s => s.Name).ToArray();
+        function = Compiler.Compile<Func<double[], double>>(form.Formula, symbols);
     }
 
     /// <summary>The compiled form of an entry (compiled once per entry and cached).</summary>

@@ -21,11 +21,12 @@ public sealed record GridUse(string Symbol, double Measured, SnapDirection Direc
 /// <param name="Total">The failure probability of the whole statement (sum of the shares).</param>
 /// <param name="Shares">The parts δ is split into.</param>
 /// <param name="Grids">The post-hoc quantities and the grid points used (empty when none).</param>
-/// <param name="Effective">The δ substituted into the formula for the first share after the grid union bound.</param>
-public sealed record DeltaBudget(double Total, IReadOnlyList<DeltaShare> Shares, IReadOnlyList<GridUse> Grids, double Effective)
+/// <param name="Effective">The first share after the grid union bound (0 when it underflows; see LnInverseEffective).</param>
+/// <param name="LnInverseEffective">ln(1/δ_eff), the quantity the formula of a grid entry is evaluated with (0 when no δ is spent).</param>
+public sealed record DeltaBudget(double Total, IReadOnlyList<DeltaShare> Shares, IReadOnlyList<GridUse> Grids, double Effective, double LnInverseEffective)
 {
     /// <summary>The budget of an entry that holds in expectation or is a measure: no δ is spent.</summary>
-    public static DeltaBudget None { get; } = new(0, Array.Empty<DeltaShare>(), Array.Empty<GridUse>(), 0);
+    public static DeltaBudget None { get; } = new(0, Array.Empty<DeltaShare>(), Array.Empty<GridUse>(), 0, 0);
 
     /// <summary>True when the entry spends no failure probability.</summary>
     public bool IsEmpty => Shares.Count == 0;

@@ -11,6 +11,7 @@ internal sealed class EntryBuilder
     private readonly List<ConfidenceInput> confidence = new();
     private readonly List<PostHocQuantity> postHoc = new();
     private readonly List<string> assumptions = new();
+    private readonly List<IReadOnlyList<string>> optionalGroups = new();
 
     /// <summary>Records a theorem condition that cannot be checked from the inputs.</summary>
     public void Assume(string condition) => assumptions.Add(condition);
@@ -21,6 +22,30 @@ internal sealed class EntryBuilder
         var input = new BoundInput(name, meaning, domain);
         inputs.Add(input);
         return SymbolFor(input);
+    }
+
+    /// <summary>Declares an input that may be left out; the formula is then evaluated with <paramref name="whenAbsent"/>.</summary>
+    public Symbol OptionalInput(string name, string meaning, InputDomain domain, double whenAbsent)
+    {
+        var input = new BoundInput(name, meaning + " (optional)", domain) { WhenAbsent = whenAbsent };
+        inputs.Add(input);
+        return SymbolFor(input);
+    }
+
+    /// <summary>
+    /// The empirical Gibbs risk to use in a PAC-Bayes bound: <paramref name="risk"/> itself when it is exact, or,
+    /// when the optional inputs mc_samples = M and delta_mc = δ′ are given, its Monte-Carlo upper confidence
+    /// bound kl⁻¹(R̂_MC, ln(2/δ′)/M) (Langford &amp; Caruana 2002, as applied by Dziugaite &amp; Roy 2017), paid for by δ′.
+    /// Without them M = ∞ makes the budget 0 and kl⁻¹(R̂, 0) = R̂.
+    /// </summary>
+    public Expr GibbsRisk(Symbol risk)
+    {
+        var m = OptionalInput("mc_samples", $"number M of posterior samples when {risk.Name} is a Monte-Carlo estimate; give it with delta_mc", InputDomain.PositiveInteger, double.PositiveInfinity);
+        confidence.Add(new ConfidenceInput("delta_mc", "Monte-Carlo upper bound kl⁻¹(R̂_MC, ln(2/δ′)/M) on the Gibbs risk"));
+        var deltaMc = OptionalInput("delta_mc", "failure probability of the Monte-Carlo upper bound on the Gibbs risk; give it with mc_samples", InputDomain.OpenUnitInterval, 0.5);
+        optionalGroups.Add(["mc_samples", "delta_mc"]);
+        Assume($"{risk.Name} is the exact empirical Gibbs risk E_{{h~Q}} R̂(h) unless mc_samples and delta_mc are given for a Monte-Carlo estimate");
+        return Expr.KlInv(risk, Expr.Ln(2 / deltaMc) / m);
     }
 
     /// <summary>Declares a failure-probability input (domain (0, 1)) and what it pays for.</summary>
@@ -68,6 +93,7 @@ internal sealed class EntryBuilder
             VacuousAt = noVacuousLevel || target == BoundTarget.Measure ? null : vacuousAt ?? Expr.One,
             Assumptions = assumptions.ToArray(),
             BinaryOnlyReason = binaryOnlyReason,
+            OptionalGroups = optionalGroups.ToArray(),
         };
 
     /// <summary>The symbol of an input: its name with the core domain that best describes the input domain.</summary>

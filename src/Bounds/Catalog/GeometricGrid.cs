@@ -60,6 +60,14 @@ public sealed record GeometricGrid
         return new GridPoint(k, index, Math.Pow(Ratio, k), Weight(index));
     }
 
+    /// <summary>ln(1/w) = ln(π²/6) + 2 ln i for the weight w of grid index i ≥ 1 (finite where the weights of many grids would underflow).</summary>
+    public static double LnInverseWeight(int index)
+    {
+        if (index < 1)
+            throw new ArgumentOutOfRangeException(nameof(index), index, "Grid indices start at 1.");
+        return Math.Log(Math.PI * Math.PI / 6) + 2 * Math.Log(index);
+    }
+
     /// <summary>The union-bound weight 6/(π² i²) of grid index i ≥ 1.</summary>
     public static double Weight(int index)
     {

@@ -23,7 +23,17 @@ public enum InputDomain
 /// <param name="Name">The symbol name used in the formula and on the command line.</param>
 /// <param name="Meaning">One line saying what the caller must supply.</param>
 /// <param name="Domain">The allowed values.</param>
-public sealed record BoundInput(string Name, string Meaning, InputDomain Domain);
+public sealed record BoundInput(string Name, string Meaning, InputDomain Domain)
+{
+    /// <summary>
+    /// The value the formula is evaluated with when an optional input is not given (e.g. M = ∞ for the number of
+    /// Monte-Carlo samples: no sampling error); null for a required input.
+    /// </summary>
+    public double? WhenAbsent { get; init; }
+
+    /// <summary>True when the input may be left out (see <see cref="WhenAbsent"/>).</summary>
+    public bool IsOptional => WhenAbsent is not null;
+}
 
 /// <summary>Membership tests and human-readable descriptions of <see cref="InputDomain"/>.</summary>
 public static class InputDomains

@@ -6,7 +6,8 @@ namespace BoundLab.Bounds.Catalog;
 /// <param name="Value">The least integer meeting the target.</param>
 /// <param name="Target">The target value.</param>
 /// <param name="Achieved">The bound's value at <paramref name="Value"/> (≤ target).</param>
-public sealed record SampleComplexityResult(string Id, string Symbol, long Value, double Target, double Achieved);
+/// <param name="Note">Set when the answer is the smallest allowed value because the bound increases with the symbol there.</param>
+public sealed record SampleComplexityResult(string Id, string Symbol, long Value, double Target, double Achieved, string? Note = null);
 
 /// <summary>
 /// Solves for the least integer n with bound(n) ≤ target by exponential search and bisection on the compiled
@@ -35,6 +36,16 @@ public static class SampleComplexity
         if (!double.IsFinite(target) || target <= 0)
             throw new ArgumentOutOfRangeException(nameof(target), target, "The target must be a finite number > 0.");
 
+        var missing = entry.Inputs.Where(i => i.Name != symbol && !i.IsOptional && !values.ContainsKey(i.Name)).ToArray();
+        if (missing.Length > 0)
+            throw new ArgumentException(
+                $"{entry.Id} needs a value for {string.Join(", ", missing.Select(m => $"{m.Name} ({m.Meaning}, {m.Domain.Describe()})"))} to solve for {symbol}.",
+                missing[0].Name);
+        var unknown = values.Keys.Where(k => entry.Inputs.All(i => i.Name != k)).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException(
+                $"{entry.Id} has no input named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; its inputs are: {string.Join(", ", entry.Inputs.Select(i => i.Name))}.",
+                unknown[0]);
         var compiled = CompiledBound.For(entry);
         int slot = compiled.Parameters.ToList().IndexOf(symbol);
         var others = new Dictionary<string, double>(values) { [symbol] = 1 };
@@ -52,7 +63,14 @@ public static class SampleComplexity
         }
 
         double atLo = F(lo);
-        if (atLo <= target) return new SampleComplexityResult(entry.Id, symbol, lo, target, atLo);
+        if (atLo <= target)
+        {
+            double atNext = F(lo + 1);
+            string? note = atNext > atLo + 1e-12 * Math.Abs(atLo)
+                ? $"{entry.Id} increases with {symbol} here ({InputDomains.Format(atLo)} at {symbol} = {lo}, {InputDomains.Format(atNext)} at {symbol} = {lo + 1}): the least {symbol} meeting the target is simply the smallest allowed one and says nothing about how large {symbol} may be; solve is meant for counts the bound decreases in, such as n."
+                : null;
+            return new SampleComplexityResult(entry.Id, symbol, lo, target, atLo, note);
+        }
         long hi = lo;
         double atHi = atLo;
         while (atHi > target)

@@ -8,33 +8,66 @@ namespace BoundLab.Bounds.Catalog;
 /// <param name="Expression">The symbolic derivative.</param>
 public sealed record PartialDerivative(string Symbol, double Derivative, Expr Expression);
 
+/// <summary>A partial derivative that has no finite value at the point, and why.</summary>
+/// <param name="Symbol">The input.</param>
+/// <param name="Reason">Why no value is reported (infinite, undefined, or not differentiable).</param>
+public sealed record UnavailablePartial(string Symbol, string Reason);
+
+/// <summary>The partial derivatives that have a finite value, and those that do not.</summary>
+/// <param name="Partials">Finite partial derivatives, in input order.</param>
+/// <param name="Unavailable">Inputs whose partial derivative is not finite or not defined at the point.</param>
+public sealed record SensitivityReport(IReadOnlyList<PartialDerivative> Partials, IReadOnlyList<UnavailablePartial> Unavailable);
+
 /// <summary>Partial derivatives of an entry's formula via the symbolic core's differentiation.</summary>
 public static class Sensitivity
 {
     /// <summary>
     /// ∂formula/∂x for every input x, evaluated at the point the bound is evaluated at (post-hoc inputs on
-    /// their grid values, δ after the grid union bound). Inputs are checked as in <see cref="BoundEvaluator"/>.
+    /// their grid values; for a grid entry ∂/∂δ is with respect to the δ given, the grid weights being
+    /// constants). Inputs are checked as in <see cref="BoundEvaluator"/>; throws when any partial is not finite
+    /// (use <see cref="Report"/> to get the others).
     /// </summary>
     public static IReadOnlyList<PartialDerivative> At(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
+        var report = Report(entry, values);
+        if (report.Unavailable.Count > 0)
+            throw new InvalidOperationException($"{entry.Id}: {report.Unavailable[0].Reason}; no derivative is reported.");
+        return report.Partials;
+    }
+
+    /// <summary>Every partial derivative that is finite at the point, and for each other input the reason it is not.</summary>
+    public static SensitivityReport Report(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
         ArgumentNullException.ThrowIfNull(entry);
         var point = BoundEvaluator.Prepare(entry, values).Point;
-        return entry.Inputs.Select(input =>
+        var form = EvaluationForm.Of(entry);
+        string? delta = form.InLogSpace ? entry.Confidence[0].Symbol : null;
+        var formula = EvaluationForm.WithoutAbsent(form.Formula, entry.Inputs.Where(i => i.IsOptional && !values.ContainsKey(i.Name)));
+        var partials = new List<PartialDerivative>();
+        var unavailable = new List<UnavailablePartial>();
+        foreach (var input in entry.Inputs.Where(i => values.ContainsKey(i.Name)))
         {
             Expr derivative;
             try
             {
-                derivative = Calculus.Differentiate(entry.Formula, EntryBuilder.SymbolFor(input));
+                // Grid entries read λ = ln(1/δ_eff) = ln(1/δ) + const: ∂/∂δ = −(∂/∂λ)/δ.
+                derivative = input.Name == delta
+                    ? -Calculus.Differentiate(formula, Expr.Sym(form.LnInverseName!, Domain.PositiveReal)) / EntryBuilder.SymbolFor(input)
+                    : Calculus.Differentiate(formula, EntryBuilder.SymbolFor(input));
             }
             catch (NotSupportedException e)
             {
-                throw new ArgumentException($"{entry.Id}: no derivative with respect to {input.Name} is available: {e.Message}", input.Name, e);
+                unavailable.Add(new UnavailablePartial(input.Name, $"∂/∂{input.Name} is not defined: {e.Message}"));
+                continue;
             }
-            double value = Evaluator.Evaluate(derivative, point);
-            if (!double.IsFinite(value))
-                throw new InvalidOperationException(
-                    $"{entry.Id}: ∂/∂{input.Name} evaluated to {InputDomains.Format(value)} at {input.Name} = {InputDomains.Format(point[input.Name])}; no derivative is reported.");
-            return new PartialDerivative(input.Name, value, derivative);
-        }).ToArray();
+            var at = input.Name == delta ? new Dictionary<string, double>(point) { [input.Name] = values[input.Name] } : point;
+            double value = Evaluator.Evaluate(derivative, at);
+            if (double.IsFinite(value))
+                partials.Add(new PartialDerivative(input.Name, value, derivative));
+            else
+                unavailable.Add(new UnavailablePartial(input.Name,
+                    $"∂/∂{input.Name} evaluated to {InputDomains.Format(value)} at {input.Name} = {InputDomains.Format(at[input.Name])}"));
+        }
+        return new SensitivityReport(partials, unavailable);
     }
 }

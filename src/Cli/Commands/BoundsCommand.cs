@@ -9,7 +9,8 @@ namespace BoundLab.Cli.Commands;
 /// <summary>
 /// <c>boundlab bounds</c>: list, show, evaluate and solve the bound catalog.
 /// <c>list [--json]</c>, <c>show ID [--latex]</c>, <c>eval ID --set name=value … [--classes K] [--json]</c>,
-/// <c>solve ID --for n --target EPS --set … [--json]</c>, <c>sensitivity ID --set … [--json]</c>.
+/// <c>solve ID --for n --target EPS --set … [--classes K] [--json]</c>, <c>sensitivity ID --set … [--classes K] [--json]</c>;
+/// --classes is required for binary-only entries.
 /// </summary>
 public sealed class BoundsCommand : ICommand
 {
@@ -60,10 +61,51 @@ public sealed class BoundsCommand : ICommand
         }
         catch (ArgumentException e)
         {
-            // The catalog's messages already name the symbol, value and allowed set; drop .NET's "(Parameter 'x')" suffix.
-            string message = e.ParamName is { } p ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
-            throw new UsageException(message);
+            throw new UsageException(OneLine(e));
         }
+        catch (FormatException e)
+        {
+            throw new UsageException(OneLine(e));
+        }
+    }
+
+    /// <summary>
+    /// The catalog's messages already name the symbol, value and allowed set; this drops what .NET appends
+    /// (" (Parameter 'x')", "Actual value was …") and joins what is left into one line.
+    /// </summary>
+    internal static string OneLine(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentException { ParamName: { } p })
+            message = message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal);
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.StartsWith("Actual value was", StringComparison.Ordinal));
+        return string.Join(" ", lines);
+    }
+
+    // --classes K: required for binary-only entries (never assumed), optional for the others.
+    private static int? ReadClasses(ArgReader reader, BoundEntry entry)
+    {
+        int? classes = reader.OptionalString("--classes") is { } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 ? k
+                : throw UsageException.BadValue("--classes", text, "an integer ≥ 2 (the number of classes of the problem)")
+            : null;
+        if (classes is null && entry.BinaryOnlyReason is not null)
+            throw new UsageException(
+                $"--classes: required for {entry.Id}, which holds for binary classification only; allowed: an integer ≥ 2 (--classes 2 for a binary problem).");
+        return classes;
+    }
+
+    // Prints "not applicable" and returns true when a binary-only entry is asked about k > 2 classes.
+    private bool NotApplicable(BoundEntry entry, int? classes, bool json)
+    {
+        if (classes is not { } k) return false;
+        var applicability = BoundEvaluator.Applicability(entry, k);
+        if (applicability.IsApplicable) return false;
+        Out.WriteLine(json
+            ? Json.Serialize(new JsonObject { ["id"] = entry.Id, ["applicable"] = false, ["reason"] = applicability.Reason })
+            : $"{entry.Id}: not applicable to {k} classes: {applicability.Reason}");
+        return true;
     }
 
     private void PrintHelp()
@@ -71,9 +113,10 @@ public sealed class BoundsCommand : ICommand
         Out.WriteLine("usage: boundlab bounds list [--json]");
         Out.WriteLine("       boundlab bounds show ID [--latex]");
         Out.WriteLine("       boundlab bounds eval ID --set name=value ... [--classes K] [--json]");
-        Out.WriteLine("       boundlab bounds solve ID --for COUNT --target VALUE --set name=value ... [--json]");
-        Out.WriteLine("       boundlab bounds sensitivity ID --set name=value ... [--json]");
+        Out.WriteLine("       boundlab bounds solve ID --for COUNT --target VALUE --set name=value ... [--classes K] [--json]");
+        Out.WriteLine("       boundlab bounds sensitivity ID --set name=value ... [--classes K] [--json]");
         Out.WriteLine("`boundlab bounds show ID` lists an entry's inputs and their allowed values.");
+        Out.WriteLine("--classes K (the number of classes) is required for entries that hold for binary classification only.");
     }
 
     private int List(ArgReader reader)
@@ -126,19 +169,12 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
         var values = ReadValues(reader);
-        int classes = reader.Int("--classes", 2, min: 2);
+        int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag("--json");
         reader.Finish();
 
-        var applicability = BoundEvaluator.Applicability(entry, classes);
-        if (!applicability.IsApplicable)
-        {
-            Out.WriteLine(json
-                ? Json.Serialize(new JsonObject { ["id"] = entry.Id, ["applicable"] = false, ["reason"] = applicability.Reason })
-                : $"{entry.Id}: not applicable to {classes} classes: {applicability.Reason}");
-            return 0;
-        }
-        var result = BoundEvaluator.Evaluate(entry, values, classes);
+        if (NotApplicable(entry, classes, json)) return 0;
+        var result = classes is { } k ? BoundEvaluator.Evaluate(entry, values, k) : BoundEvaluator.Evaluate(entry, values);
         if (json)
         {
             Out.WriteLine(Json.Serialize(ToJson(result)));
@@ -155,7 +191,7 @@ public sealed class BoundsCommand : ICommand
             foreach (var g in result.DeltaBudget.Grids)
                 Out.WriteLine($"  grid: {g.Symbol} = {Format(g.Measured)} → {Format(g.Point.Value)} (k = {g.Point.Exponent}, index {g.Point.Index}, weight {Format(g.Point.Weight)})");
             if (result.DeltaBudget.Grids.Count > 0)
-                Out.WriteLine($"  effective {result.DeltaBudget.Shares[0].Symbol} after the grid union bound: {Format(result.DeltaBudget.Effective)}");
+                Out.WriteLine($"  effective {result.DeltaBudget.Shares[0].Symbol} after the grid union bound: {Format(result.DeltaBudget.Effective)} (ln(1/{result.DeltaBudget.Shares[0].Symbol}_eff) = {Format(result.DeltaBudget.LnInverseEffective)})");
         }
         foreach (var w in result.Warnings)
             Out.WriteLine($"warning: {w}");
@@ -168,11 +204,16 @@ public sealed class BoundsCommand : ICommand
         string symbol = reader.OptionalString("--for") ?? throw new UsageException("--for: required; the integer count to solve for, e.g. --for n.");
         double target = reader.OptionalDouble("--target", min: 0, minExclusive: true)
             ?? throw new UsageException("--target: required; the value the bound must reach, a finite number > 0.");
+        if (entry.Inputs.All(i => i.Name != symbol))
+            throw UsageException.BadValue("--for", symbol,
+                $"an integer-count input of {entry.Id}: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}");
         var values = ReadValues(reader);
+        int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag("--json");
         reader.Finish();
         if (values.ContainsKey(symbol))
             throw new UsageException($"--set {symbol}: not allowed together with --for {symbol}; the solver chooses {symbol}.");
+        if (NotApplicable(entry, classes, json)) return 0;
         var result = SampleComplexity.Solve(entry, symbol, target, values);
         if (json)
         {
@@ -182,10 +223,13 @@ public sealed class BoundsCommand : ICommand
                 [result.Symbol] = result.Value,
                 ["target"] = result.Target,
                 ["achieved"] = result.Achieved,
+                ["note"] = result.Note,
             }));
             return 0;
         }
         Out.WriteLine($"{result.Id}: least {result.Symbol} = {result.Value} (value {Format(result.Achieved)} ≤ target {Format(result.Target)})");
+        if (result.Note is { } note)
+            Out.WriteLine($"note: {note}");
         return 0;
     }
 
@@ -193,20 +237,27 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
         var values = ReadValues(reader);
+        int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag("--json");
         reader.Finish();
-        var partials = Bounds.Catalog.Sensitivity.At(entry, values);
+        if (NotApplicable(entry, classes, json)) return 0;
+        var report = Bounds.Catalog.Sensitivity.Report(entry, values);
         if (json)
         {
             var o = new JsonObject { ["id"] = entry.Id };
             var d = new JsonObject();
-            foreach (var p in partials) d[p.Symbol] = p.Derivative;
+            foreach (var p in report.Partials) d[p.Symbol] = p.Derivative;
             o["partials"] = d;
+            var u = new JsonObject();
+            foreach (var p in report.Unavailable) u[p.Symbol] = p.Reason;
+            o["unavailable"] = u;
             Out.WriteLine(Json.Serialize(o));
             return 0;
         }
-        foreach (var p in partials)
+        foreach (var p in report.Partials)
             Out.WriteLine($"∂{entry.Id}/∂{p.Symbol,-20} {Format(p.Derivative)}");
+        foreach (var p in report.Unavailable)
+            Out.WriteLine($"∂{entry.Id}/∂{p.Symbol,-20} not reported: {p.Reason}");
         return 0;
     }
 
@@ -236,6 +287,7 @@ public sealed class BoundsCommand : ICommand
                 ["weight"] = g.Point.Weight,
             }).ToArray()),
             ["effective"] = r.DeltaBudget.Effective,
+            ["ln_inverse_effective"] = r.DeltaBudget.LnInverseEffective,
         },
         ["provenance"] = r.Provenance.Name(),
         ["target"] = r.Target.Name(),

@@ -12,7 +12,7 @@ let tests =
         for id, inputs in [ "test-set-hoeffding", [ "test_error"; "n_test"; "delta" ]
                             "vc-mohri", [ "train_error"; "n"; "vc_dim"; "delta" ]
                             "vc-vapnik", [ "train_error"; "n"; "vc_dim"; "delta" ]
-                            "pacbayes-maurer", [ "emp_risk"; "kl"; "n"; "delta" ]
+                            "pacbayes-maurer", [ "emp_risk"; "kl"; "n"; "delta"; "mc_samples"; "delta_mc" ]
                             "hrs16-convex", [ "L"; "n"; "sum_alpha" ]
                             "hrs16-nonconvex", [ "L"; "beta"; "c"; "n"; "T" ]
                             "dr17", [ "mc_error"; "mc_samples"; "kl"; "j"; "n"; "delta"; "delta_mc" ]

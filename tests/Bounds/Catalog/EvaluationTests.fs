@@ -8,7 +8,7 @@ open BoundLab.Bounds.Catalog
 
 let private catch (f: unit -> unit) : exn = BoundLab.Bounds.Tests.TestUtil.catch<exn> f
 
-let private eval (id: string) (inputs: (string * float) list) = BoundEvaluator.Evaluate(id, readOnlyDict inputs)
+let private eval (id: string) (inputs: (string * float) list) = BoundEvaluator.Evaluate(id, readOnlyDict inputs, 2)
 let private vc = [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ]
 let private replace (key: string) (v: float) inputs = inputs |> List.map (fun (k, x) -> if k = key then k, v else k, x)
 
@@ -60,6 +60,24 @@ let tests =
             let e = catch (fun () -> BoundEvaluator.Evaluate("vc-mohri", readOnlyDict vc, 10) |> ignore)
             Expect.isTrue (e :? NotApplicableException) "type"
             Expect.stringContains e.Message "binary" "reason"
+
+        yield testCase "a binary-only entry without a class count is refused, naming classes" <| fun () ->
+            // Before the fix Evaluate assumed 2 classes and ran VC bounds on 10-class problems silently.
+            let e = catch (fun () -> BoundEvaluator.Evaluate("vc-mohri", readOnlyDict vc) |> ignore)
+            Expect.isTrue (e :? ArgumentException) "ArgumentException"
+            Expect.equal (e :?> ArgumentException).ParamName "classes" "names classes"
+            Expect.stringContains e.Message "binary classification only" "says why"
+            Expect.isGreaterThan (BoundEvaluator.Evaluate("vc-mohri", readOnlyDict vc, 2)).Value 0.0 "with classes = 2 it evaluates"
+            Expect.isGreaterThan (BoundEvaluator.Evaluate("pacbayes-maurer", readOnlyDict [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ])).Value 0.0
+                "an entry for any number of classes needs no count"
+
+        yield testCase "vc-mohri at n = 1e308 is finite: logarithms of products are expanded" <| fun () ->
+            // e·n overflowed inside ln(e·n/d) before; the terms are now 1 + ln n − ln d over n.
+            let r = eval "vc-mohri" [ "train_error", 0.01; "n", 1e308; "vc_dim", 1000.; "delta", 0.05 ]
+            Expect.isTrue (Double.IsFinite r.Value) "finite"
+            // mpmath: sqrt(2*1000*log(e*mpf(1e308)/1000)/mpf(1e308)) = 1.1859919505318608409e-151 (50 digits)
+            let complexity = r.Terms |> Seq.find (fun t -> t.Name = "complexity")
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } complexity.Value 1.1859919505318608e-151 "complexity term"
 
         yield testCase "the multiclass margin bound rejects k = 1" <| fun () ->
             let e = catch (fun () -> eval "margin-mohri-multiclass" [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 1.; "n", 100.; "delta", 0.05 ] |> ignore)

@@ -6,7 +6,8 @@ open Expecto
 open BoundLab.Bounds.Catalog
 
 let private eval (id: string) (inputs: (string * float) list) =
-    BoundEvaluator.Evaluate(id, readOnlyDict inputs)
+    // Every golden case is a binary problem (the multiclass entry takes k as an input).
+    BoundEvaluator.Evaluate(id, readOnlyDict inputs, 2)
 
 // (id, inputs, golden value from golden.py). Relative tolerance 1e-12: the catalog evaluates in doubles,
 // and kl⁻¹ returns the upper end of a bracket of adjacent doubles.
@@ -76,10 +77,10 @@ let tests =
             Expect.floatClose { absolute = 0.; relative = 1e-12 } r.DeltaBudget.Effective 2.8114692901036579e-18 "δ after 5 grid weights"
             Expect.equal r.DeltaBudget.Grids.Count 5 "gamma, s_1, s_2, b_1, b_2"
 
-        yield testCase "bft-spectral-L is built on demand for other depths and rejected beyond 32" <| fun () ->
+        yield testCase "bft-spectral-L is built on demand for other depths and rejected beyond 64" <| fun () ->
             let e = BoundCatalog.Get "bft-spectral-5"
             Expect.equal (e.Inputs |> Seq.filter (fun i -> i.Name.StartsWith "s_") |> Seq.length) 5 "five spectral norms"
-            Expect.throwsT<System.ArgumentException> (fun () -> BoundCatalog.Get "bft-spectral-33" |> ignore) "L = 33"
+            Expect.throwsT<System.ArgumentException> (fun () -> BoundCatalog.Get "bft-spectral-65" |> ignore) "L = 65"
 
         yield testCase "binomial test-set bound lies between the exact binomial inversion and Hoeffding (golden.py)" <| fun () ->
             // golden.py: exact inversion of P(X ≤ 200 | n = 10000, p) = 0.05 gives 0.022459353017102349.

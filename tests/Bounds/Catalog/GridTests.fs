@@ -50,7 +50,7 @@ let tests =
         yield testCase "golowich-frobenius reports its δ budget: grid points, indices and effective δ (golden.py)" <| fun () ->
             let r =
                 BoundEvaluator.Evaluate("golowich-frobenius",
-                    readOnlyDict [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ])
+                    readOnlyDict [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ], 2)
             let b = r.DeltaBudget
             Expect.equal b.Total 0.05 "total δ"
             Expect.equal [ for g in b.Grids -> g.Symbol, g.Point.Index ] [ "gamma", 19; "frob_prod", 77 ] "grid indices"

@@ -22,6 +22,14 @@ let golden = [
     0.02, 0.0005, 0.024751602998471095
 ]
 
+/// Distance in ulps between two non-negative doubles.
+let ulps (a: float) (b: float) = abs (BitConverter.DoubleToInt64Bits a - BitConverter.DoubleToInt64Bits b)
+
+/// The most ulps kl⁻¹ may lie above the root in the fixture: the certification margin 16·2^-53 relative on kl
+/// moves p by up to 16 ulps where p·kl′(p)/kl ≈ 1 (q ≪ p); measured worst 17 (6 of 3002 rows), 2001 rows exact.
+[<Literal>]
+let MaxUlpsAbove = 17L
+
 [<Tests>]
 let tests =
     testList "Bounds.Symbolic.KlDivergence" [
@@ -48,8 +56,34 @@ let tests =
                 Expect.isLessThanOrEqual r 1.0 "≤ 1"
                 if r < 1.0 then
                     Expect.isGreaterThanOrEqual (KlDivergence.Kl(q, r)) (c - 1e-12) $"q={q} c={c}"
-                    // The bracket shrank to adjacent doubles, so the point below r is within the budget.
-                    Expect.isLessThanOrEqual (KlDivergence.Kl(q, Math.BitDecrement r)) c $"tight q={q} c={c}"
+                    // The bracket shrank to adjacent doubles, so the point below r is within the budget up to
+                    // the certification margin of Inverse (16·2^-53 relative).
+                    Expect.isLessThanOrEqual (KlDivergence.Kl(q, Math.BitDecrement r)) (c / (1.0 - 16.0 / 9007199254740992.0)) $"tight q={q} c={c}"
+        testCase "the issue's cases are not below the mpmath root" <| fun () ->
+            // Before the fix these came out 1–2 ulps BELOW the root: the bisection compared against the
+            // floating-point kl, whose two terms cancel. Roots from klinv_roots.py (rounded up to a double).
+            for q, c, rootUp in [ 0.001, 1e-6, 0.001045366764991977; 0.5, 0.1, 0.7128786314558241 ] do
+                let r = KlDivergence.Inverse(q, c)
+                Expect.isGreaterThanOrEqual r rootUp $"kl⁻¹({q}, {c}) = {r:R} vs root ≤ {rootUp:R}"
+                Expect.isLessThanOrEqual (ulps r rootUp) 4L $"kl⁻¹({q}, {c}) within 4 ulps"
+        testCase "kl⁻¹ on 3000 (q, c) pairs: never below the mpmath root, at most a few ulps above" <| fun () ->
+            // klinv_roots.csv: q, c, and the root rounded up to a double, computed by klinv_roots.py
+            // (python3 klinv_roots.py > klinv_roots.csv; mpmath at 60 digits, bisection over the doubles).
+            use stream = typeof<BoundLab.Bounds.Tests.TestUtil.Marker>.Assembly.GetManifestResourceStream "klinv_roots.csv"
+            use reader = new IO.StreamReader(stream)
+            let rows =
+                reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                |> Array.skip 1
+                |> Array.map (fun line ->
+                    let f = line.Split(',') |> Array.map (fun x -> Double.Parse(x, Globalization.CultureInfo.InvariantCulture))
+                    f[0], f[1], f[2])
+            Expect.isGreaterThanOrEqual rows.Length 3000 "fixture size"
+            let mutable worst = 0L
+            for q, c, rootUp in rows do
+                let r = KlDivergence.Inverse(q, c)
+                if r < rootUp then failtestf "kl⁻¹(%.17g, %.17g) = %.17g is below the root (≥ %.17g)" q c r rootUp
+                worst <- max worst (ulps r rootUp)
+            Expect.isLessThanOrEqual worst MaxUlpsAbove $"worst distance above the root: {worst} ulps"
         testCase "closed forms" <| fun () ->
             Expect.equal (KlDivergence.Inverse(0.37, 0.0)) 0.37 "c = 0 → q"
             let c = 0.3

@@ -13,17 +13,21 @@ internal static class PacBayes
         var kl = b.Input("kl", "KL(Q‖P) between posterior and data-independent prior, in nats", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes bound, uniform over posteriors");
+        var gibbs = b.GibbsRisk(risk);
         // Restatements of Maurer's Theorem 5 carry the condition n ≥ 8 (not read in the paper); kept because it only narrows the domain.
         b.Require("n", "n ≥ 8", v => v["n"] >= 8, v => $"{EntryBuilder.Show(v, "n")} is too small: Maurer's theorem is stated (in restatements) for n ≥ 8.");
-        b.Term("empirical risk", risk);
+        b.Term("empirical risk", gibbs);
         var budget = b.Term("kl budget (KL + ln(2√n/δ))/n", (kl + Expr.Ln(2 * Expr.Sqrt(n) / delta)) / n);
         return b.Build("pacbayes-maurer", "PAC-Bayes-kl bound (Maurer)", BoundFamily.PacBayes, BoundTarget.TestError,
             new Citation("Maurer", 2004, "A note on the PAC Bayesian theorem", "Theorem 5"),
             Provenance.Unverified, "BOUNDS.md records it as verified; only restatements (one citing Theorem 5) were found (SOURCES.md).",
-            formula: Expr.KlInv(risk, budget));
+            formula: Expr.KlInv(gibbs, budget));
     }
 
-    // McAllester (1999), PAC-Bayesian model averaging (COLT): R ≤ R̂ + sqrt((KL + ln(1/δ) + ln n + 2)/(2n − 1)).
+    // R ≤ R̂ + sqrt((KL + ln(1/δ) + ln n + 2)/(2n − 1)), the form attributed to McAllester (1999), PAC-Bayesian model
+    // averaging (COLT), whose statement was not read. BoundLab's justification is Maurer (2004) Theorem 5 with
+    // Pinsker's inequality kl(q‖p) ≥ 2(p − q)²: R ≤ R̂ + sqrt((KL + ln(2√n/δ))/(2n)) for n ≥ 8, and
+    // ln(2√n/δ) = ln 2 + ½ ln n + ln(1/δ) ≤ ln(1/δ) + ln n + 2 and 2n − 1 < 2n make this entry larger.
     internal static BoundEntry McAllester()
     {
         var b = new EntryBuilder();
@@ -31,11 +35,14 @@ internal static class PacBayes
         var kl = b.Input("kl", "KL(Q‖P) between posterior and data-independent prior, in nats", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes bound, uniform over posteriors");
-        b.Term("empirical risk", risk);
+        var gibbs = b.GibbsRisk(risk);
+        b.Require("n", "n ≥ 8", v => v["n"] >= 8, v => $"{EntryBuilder.Show(v, "n")} is too small: this entry is justified through Maurer's theorem, stated for n ≥ 8.");
+        b.Term("empirical risk", gibbs);
         b.Term("complexity", Expr.Sqrt((kl + Expr.Ln(1 / delta) + Expr.Ln(n) + 2) / (2 * n - 1)));
-        return b.Build("pacbayes-mcallester", "PAC-Bayes bound (McAllester 1999 variant)", BoundFamily.PacBayes, BoundTarget.TestError,
-            new Citation("McAllester", 1999, "PAC-Bayesian model averaging (COLT)", "main theorem, the ln n + 2 variant"),
-            Provenance.Unverified, "Variant recalled from the literature; the paper's statement was not reached (SOURCES.md).");
+        return b.Build("pacbayes-mcallester", "PAC-Bayes bound (McAllester 1999 form)", BoundFamily.PacBayes, BoundTarget.TestError,
+            new Citation("McAllester", 1999, "PAC-Bayesian model averaging (COLT)",
+                "no theorem number checked: the form attributed to it, implied by Maurer (2004) Theorem 5 and Pinsker's inequality for n ≥ 8"),
+            Provenance.Unverified, "McAllester's statement was not reached; the entry is implied by pacbayes-maurer (Maurer 2004 Thm 5) and Pinsker's inequality for n ≥ 8 (SOURCES.md).");
     }
 
     // Catoni (2007), PAC-Bayesian supervised classification, Theorem 1.2.6, for a constant C fixed in advance.
@@ -47,12 +54,14 @@ internal static class PacBayes
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var c = b.Input("C", "Catoni's trade-off constant, fixed before seeing the data", InputDomain.PositiveReal);
         var delta = b.Delta("delta", "PAC-Bayes bound, uniform over posteriors");
-        b.Term("empirical risk", risk);
-        var exponent = b.Term("exponent C R̂ + (KL + ln(1/δ))/n", c * risk + (kl + Expr.Ln(1 / delta)) / n);
+        var gibbs = b.GibbsRisk(risk);
+        b.Term("empirical risk", gibbs);
+        var exponent = b.Term("exponent C R̂ + (KL + ln(1/δ))/n", c * gibbs + (kl + Expr.Ln(1 / delta)) / n);
         return b.Build("pacbayes-catoni", "PAC-Bayes bound (Catoni)", BoundFamily.PacBayes, BoundTarget.TestError,
             new Citation("Catoni", 2007, "PAC-Bayesian supervised classification", "Theorem 1.2.6"),
             Provenance.Unverified, "Statement recalled from the literature; not reached in this session (SOURCES.md).",
-            formula: (1 - Expr.Exp(-exponent)) / (1 - Expr.Exp(-c)));
+            // 1 − e^(−x) = −expm1(−x): written with expm1 so that a small C or exponent does not cancel.
+            formula: Expr.Expm1(-exponent) / Expr.Expm1(-c));
     }
 
     // Dziugaite & Roy (2017), Computing nonvacuous generalization bounds for deep (stochastic) neural networks,

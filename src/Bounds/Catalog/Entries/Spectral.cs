@@ -8,6 +8,9 @@ internal static class Spectral
     /// <summary>Id prefix; the number of weight matrices follows, e.g. "bft-spectral-3".</summary>
     internal const string IdPrefix = "bft-spectral-";
 
+    /// <summary>The deepest network the entry is built for (δ is carried in log space, so depth is not limited by underflow).</summary>
+    internal const int MaxLayers = 64;
+
     // Bartlett, Foster, Telgarsky (2017), Spectrally-normalized margin bounds for neural networks, Lemma 3.1 and
     // Theorem 3.3 (both read in the camera-ready text), made explicit here:
     //  1. Lemma 3.1: R ≤ R̂_γ + 2 ℜ((F_γ)|_S) + 3 sqrt(ln(1/δ)/(2n)), F_γ the ramp loss ℓ_γ(−M(f(x), y)) ∈ [0, 1].
@@ -19,13 +22,13 @@ internal static class Spectral
     //  4. Hence R ≤ R̂_γ + 8/n + 48 ln(n) ‖X‖₂ sqrt(ln(2W²)) R/(γ n) + 3 sqrt(ln(1/δ)/(2n)) for fixed (γ, s, b).
     //  5. γ, s_i = ‖A_i‖_σ and b_i = ‖A_iᵀ − M_iᵀ‖_{2,1} are read off the trained network: each goes onto a
     //     geometric grid (γ down, s and b up, so the network lies in the covered class and R̂_γ does not grow)
-    //     and δ is shared over all grid points (BoundEvaluator multiplies the 2L + 1 grid weights into δ).
+    //     and δ is shared over all grid points (BoundEvaluator adds the 2L + 1 grid penalties to ln(1/δ)).
     // Steps 2–5 are BoundLab's derivation: the paper's appendix (its Dudley lemma and final union bound) was not
     // read, so the entry is unverified; Graf et al. (2022) implement the constant 36 with a different log term.
     internal static BoundEntry Bft(int layers)
     {
-        if (layers < 1 || layers > 32)
-            throw new ArgumentOutOfRangeException(nameof(layers), layers, "bft-spectral-L is defined for 1 ≤ L ≤ 32 weight matrices.");
+        if (layers < 1 || layers > MaxLayers)
+            throw new ArgumentOutOfRangeException(nameof(layers), layers, $"bft-spectral-L is defined for 1 ≤ L ≤ {MaxLayers} weight matrices.");
         var b = new EntryBuilder();
         var loss = b.Input("ramp_loss", "empirical ramp loss R̂_γ at margin gamma (multiclass margin f(x)_y − max_{i≠y} f(x)_i)", InputDomain.UnitInterval);
         var gamma = b.PostHoc("gamma", "margin γ", SnapDirection.Down, Margin.GridRatio);
@@ -41,6 +44,7 @@ internal static class Spectral
         var delta = b.Delta("delta", $"margin bound, union over the grids of gamma and every s_i, b_i ({2 * layers + 1} grid indices)");
         b.Assume("activations are 1-Lipschitz with σ_i(0) = 0 (e.g. ReLU; max-pooling also qualifies)");
         b.Assume("the reference matrices M_i (0 or the initialization) are fixed before seeing the data");
+        b.Assume("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
         var ratios = Expr.Add(s.Zip(d, (si, bi) => Expr.Pow(bi / si, Expr.Num(2, 3))));
         var complexity = Expr.Multiply(s) * Expr.Pow(ratios, Expr.Num(3, 2));
         b.Term("ramp loss", loss);
