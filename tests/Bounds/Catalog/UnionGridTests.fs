@@ -5,7 +5,7 @@ module BoundLab.Bounds.Tests.Catalog.UnionGridTests
 open Expecto
 open BoundLab.Bounds.Catalog
 
-let private value (id: string) (inputs: (string * float) list) = (BoundEvaluator.Evaluate(id, readOnlyDict inputs)).Value
+let private value (id: string) (inputs: (string * float) list) = (BoundEvaluator.Evaluate(id, readOnlyDict inputs, 2)).Value
 
 [<Tests>]
 let tests =

@@ -41,9 +41,9 @@ let tests =
 
         yield testCase "vc_dim from the helper makes vc-mohri evaluate on a real architecture" <| fun () ->
             let a = VcDimension.Bhlm19([ 784; 10; 1 ], true)
-            let r = BoundEvaluator.Evaluate("vc-mohri", readOnlyDict [ "train_error", 0.01; "n", 1e6; "vc_dim", float a.VcDim; "delta", 0.05 ])
+            let r = BoundEvaluator.Evaluate("vc-mohri", readOnlyDict [ "train_error", 0.01; "n", 1e6; "vc_dim", float a.VcDim; "delta", 0.05 ], 2)
             let inputs = [ "train_error", 0.01; "n", 1e6; "depth", float a.Layers; "cumulative_params", a.CumulativeParameters; "weighted_units", a.WeightedUnits; "delta", 0.05 ]
-            let direct = BoundEvaluator.Evaluate("vc-relu-bhlm19", readOnlyDict inputs)
+            let direct = BoundEvaluator.Evaluate("vc-relu-bhlm19", readOnlyDict inputs, 2)
             Expect.isLessThanOrEqual r.Value direct.Value "⌊D⌋ in vc-mohri is at most the entry with the real-valued D"
             Expect.floatClose { absolute = 0.; relative = 1e-6 } r.Value direct.Value "and nearly equal"
     ]
