@@ -18,7 +18,7 @@ public static class BoundCatalog
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
         CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
         CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
-        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Conv.Graf22(), Conv.Ledent21(),
+        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Information.Haghifam20(), Conv.Graf22(), Conv.Ledent21(),
     });
 
     /// <summary>All entries, in catalog order.</summary>

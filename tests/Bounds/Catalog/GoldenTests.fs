@@ -42,6 +42,7 @@ let private cases : (string * (string * float) list * float) list = [
     "nlbls19-two-layer", [ "margin_loss", 0.01; "gamma", 5.; "v_frob", 3.; "u_dist", 4.; "x_rms", 9.3; "init_hidden_rms", 6.; "k", 10.; "width", 1024.; "n", 60000.; "delta", 0.01 ], 4.2387851524304377
     "nbs18-pacbayes-spectral", [ "margin_loss", 0.02; "gamma", 5.; "spec_prod", 20.; "frob_ratio_sum", 6.; "input_norm", 10.; "depth", 3.; "width", 784.; "n", 60000.; "delta", 0.05 ], 13869.317296037423
     "cmi-sz20", [ "cmi", 50.; "n", 60000. ], 0.040824829046386302
+    "haghifam20-ld", [ "incoherence_sum", 2.5e5; "n", 20000. ], 0.017677669529663688
     "graf22-conv", [ "ramp_loss", 0.05; "gamma", 4.; "x_norm", 3000.; "lip_prod", 50.; "ratio_sum", 7.; "depth", 6.; "max_params", 36864.; "n", 50000.; "delta", 0.05 ], 56483.123523535898
     "ledent21-conv", [ "ramp_loss", 0.05; "ledent_r", 40.; "ledent_gamma", 1e6; "ledent_bar_w", 65536.; "n", 50000.; "delta", 0.05 ], 22277.377619497147
     "pacbayes-catoni-grid", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15489504926899058

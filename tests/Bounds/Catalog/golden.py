@@ -259,3 +259,5 @@ show("graf22-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / (mpf("0.05") * wg))
 # ledent21-conv: ramp 0.05, R 40, Gamma 1e6, barW 65536, n 50000, delta 0.05
 rad = 4 / n + 768 * 40 * sqrt(log(32 * mpf(10) ** 6 * n ** 2 + 7 * 65536 * n) / log(2)) * log(n) / sqrt(n)
 show("ledent21-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / mpf("0.05")) / (2 * n)))
+# haghifam20-ld: sqrt(incoherence_sum)/(n sqrt 2), incoherence_sum 2.5e5, n 20000
+show("haghifam20-ld", sqrt(mpf("2.5e5")) / (20000 * sqrt(2)))
