@@ -39,11 +39,11 @@ let sweep (id: string) (symbol: string) (xs: float list) (inputs: (string * floa
         let point = BoundEvaluator.Prepare(e, readOnlyDict ((symbol, x) :: fixedInputs)).Point
         x, compiled.Invoke(compiled.Arguments point) ]
 
-/// The least integer value of a count input (e.g. "n") at which the entry meets the target.
+/// The least integer value of a count input (e.g. "n") at which the entry meets the target (binary-only entries are refused).
 let solve (id: string) (symbol: string) (target: float) (inputs: (string * float) list) : int64 =
     (SampleComplexity.Solve(entry id, symbol, target, readOnlyDict inputs)).Value
 
-/// ∂bound/∂input for every input at the given point.
+/// ∂bound/∂input for every input at the given point (binary-only entries are refused).
 let sensitivity (id: string) (inputs: (string * float) list) : (string * float) list =
     [ for p in Sensitivity.At(entry id, readOnlyDict inputs) -> p.Symbol, p.Derivative ]
 

@@ -24,9 +24,26 @@ public static class SampleComplexity
     /// The least integer value of <paramref name="symbol"/> (a positive-integer input) such that the entry's
     /// value is at most <paramref name="target"/>, the other inputs held at <paramref name="values"/>.
     /// </summary>
+    /// <remarks>A binary-only entry is refused here (ArgumentException naming classes); give the class count with the other overload.</remarks>
     public static SampleComplexityResult Solve(BoundEntry entry, string symbol, double target, IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        BoundEvaluator.RequireClassCount(entry, null);
+        return SolveApplicable(entry, symbol, target, values);
+    }
+
+    /// <summary>As <see cref="Solve(BoundEntry, string, double, IReadOnlyDictionary{string, double})"/> for a k-class problem; throws <see cref="NotApplicableException"/> where the entry does not cover k classes.</summary>
+    public static SampleComplexityResult Solve(BoundEntry entry, string symbol, double target, IReadOnlyDictionary<string, double> values, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var applicability = BoundEvaluator.Applicability(entry, classes);
+        if (!applicability.IsApplicable)
+            throw new NotApplicableException(entry.Id, applicability.Reason!);
+        return SolveApplicable(entry, symbol, target, values);
+    }
+
+    private static SampleComplexityResult SolveApplicable(BoundEntry entry, string symbol, double target, IReadOnlyDictionary<string, double> values)
+    {
         ArgumentNullException.ThrowIfNull(values);
         var input = entry.Input(symbol);
         if (input.Domain != InputDomain.PositiveInteger)

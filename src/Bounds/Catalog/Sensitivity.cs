@@ -27,18 +27,43 @@ public static class Sensitivity
     /// constants). Inputs are checked as in <see cref="BoundEvaluator"/>; throws when any partial is not finite
     /// (use <see cref="Report"/> to get the others).
     /// </summary>
-    public static IReadOnlyList<PartialDerivative> At(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    public static IReadOnlyList<PartialDerivative> At(BoundEntry entry, IReadOnlyDictionary<string, double> values) =>
+        Finite(entry, Report(entry, values));
+
+    /// <summary>As <see cref="At(BoundEntry, IReadOnlyDictionary{string, double})"/> for a k-class problem.</summary>
+    public static IReadOnlyList<PartialDerivative> At(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes) =>
+        Finite(entry, Report(entry, values, classes));
+
+    private static IReadOnlyList<PartialDerivative> Finite(BoundEntry entry, SensitivityReport report)
     {
-        var report = Report(entry, values);
         if (report.Unavailable.Count > 0)
             throw new InvalidOperationException($"{entry.Id}: {report.Unavailable[0].Reason}; no derivative is reported.");
         return report.Partials;
     }
 
-    /// <summary>Every partial derivative that is finite at the point, and for each other input the reason it is not.</summary>
+    /// <summary>
+    /// Every partial derivative that is finite at the point, and for each other input the reason it is not.
+    /// A binary-only entry is refused (ArgumentException naming classes); give the class count with the other overload.
+    /// </summary>
     public static SensitivityReport Report(BoundEntry entry, IReadOnlyDictionary<string, double> values)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        BoundEvaluator.RequireClassCount(entry, null);
+        return ReportApplicable(entry, values);
+    }
+
+    /// <summary>As <see cref="Report(BoundEntry, IReadOnlyDictionary{string, double})"/> for a k-class problem; throws <see cref="NotApplicableException"/> where the entry does not cover k classes.</summary>
+    public static SensitivityReport Report(BoundEntry entry, IReadOnlyDictionary<string, double> values, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var applicability = BoundEvaluator.Applicability(entry, classes);
+        if (!applicability.IsApplicable)
+            throw new NotApplicableException(entry.Id, applicability.Reason!);
+        return ReportApplicable(entry, values);
+    }
+
+    private static SensitivityReport ReportApplicable(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
         var point = BoundEvaluator.Prepare(entry, values).Point;
         var form = EvaluationForm.Of(entry);
         string? delta = form.InLogSpace ? entry.Confidence[0].Symbol : null;

@@ -3,16 +3,18 @@ namespace BoundLab.Bounds.Symbolic;
 /// <summary>The binary KL divergence and its upper inverse, the numeric core of kl⁻¹ (Langford 2005; Seeger 2002).</summary>
 public static class KlDivergence
 {
-    // Bound on the relative rounding error of Kl, in units of 2^-53: the error analysis of the series and
-    // direct branches below gives about 12; the largest seen against mpmath (60 digits, 20 000 random
-    // points) was 5.2. Inverse certifies "above the root" only when Kl exceeds c by this margin.
-    private const double RelativeError = 16 / 9007199254740992.0;  // 16·2^-53
+    // u = 2^-53, the unit roundoff. Each term of Kl carries a bound on its rounding error: 16u relative for the
+    // series branches (the error analysis gives about 12u; the largest total error seen against mpmath at
+    // 60 digits on 20 000 random points was 5.2u), and for the direct branches twice the first-order bound
+    // of their operations. Inverse certifies "above the root" only where Kl minus that bound exceeds c.
+    private const double U = 1 / 9007199254740992.0;
+    private const double SeriesError = 16 * U;
     // |s| up to which h and g are summed as series in s; beyond it the direct forms cancel by at most ~4×.
     private const double SeriesLimit = 0.5;
 
     /// <summary>
     /// kl(q‖p) = q ln(q/p) + (1−q) ln((1−q)/(1−p)) for q, p ∈ [0, 1], with 0·ln 0 = 0; +∞ where p ∈ {0, 1} ≠ q.
-    /// Relative error below 16·2^-53: it is computed as q·h(a) + (1−p)·g(b), a = (p−q)/q, b = (p−q)/(1−p),
+    /// Relative error below 16·2^-53 (see KlWithError): it is computed as q·h(a) + (1−p)·g(b), a = (p−q)/q, b = (p−q)/(1−p),
     /// h(a) = a − ln(1+a) ≥ 0, g(b) = (1+b) ln(1+b) − b ≥ 0, a sum of two non-negative terms, so the
     /// cancellation between the two logarithms of the textbook form never happens.
     /// </summary>
@@ -20,16 +22,24 @@ public static class KlDivergence
     {
         CheckUnit(q, nameof(q));
         CheckUnit(p, nameof(p));
-        if (p == q) return 0;
-        if (p == 0 || p == 1) return double.PositiveInfinity;
+        return KlWithError(q, p).Value;
+    }
+
+    /// <summary>kl(q‖p) and a bound on its absolute rounding error (arguments already checked).</summary>
+    private static (double Value, double Error) KlWithError(double q, double p)
+    {
+        if (p == q) return (0, 0);
+        if (p == 0 || p == 1) return (double.PositiveInfinity, 0);
         double d = p - q;
-        return First(q, p, d) + Second(q, p, d);
+        var (a, ea) = First(q, p, d);
+        var (b, eb) = Second(q, p, d);
+        return (a + b, ea + eb + U * (a + b));
     }
 
     /// <summary>
     /// kl⁻¹(q, c) = sup{p ∈ [q, 1] : kl(q‖p) ≤ c}, by bisection to adjacent doubles, never below the true root:
-    /// the upper end moves only to points where Kl(q, p)·(1 − 16·2^-53) &gt; c, so kl(q‖p) &gt; c there even after
-    /// the rounding error of Kl. The result is at most a few ulps above the root (tests/Bounds/Symbolic/klinv_roots.csv).
+    /// the upper end moves only to points where Kl(q, p) minus a bound on its rounding error exceeds c, so
+    /// kl(q‖p) &gt; c there. The result is at most 8 ulps above the root on tests/Bounds/Symbolic/klinv_roots.csv.
     /// Closed forms: c = 0 → q; q = 1 or c = ∞ → 1.
     /// </summary>
     public static double Inverse(double q, double c)
@@ -44,31 +54,45 @@ public static class KlDivergence
         {
             double mid = lo + (hi - lo) / 2;
             if (mid <= lo || mid >= hi) return hi;
-            if (Kl(q, mid) * (1 - RelativeError) > c) hi = mid; else lo = mid;
+            var (kl, error) = KlWithError(q, mid);
+            if (kl - error > c) hi = mid; else lo = mid;
         }
     }
 
     // q·h(d/q) = d + q ln(q/p). With s = a/(2 + a) = d/(p + q): h = 2 Σ_{k≥2} c_k s^k, c_k = 1 (k even), 1 − 1/k (k odd).
-    private static double First(double q, double p, double d)
+    private static (double Value, double Error) First(double q, double p, double d)
     {
-        if (q == 0) return p;
+        if (q == 0) return (p, 0);
         double s = d / (p + q);
-        if (Math.Abs(s) <= SeriesLimit) return 2 * q * HSeries(s);
+        if (Math.Abs(s) <= SeriesLimit)
+        {
+            double v = 2 * q * HSeries(s);
+            return (v, SeriesError * v);
+        }
         double ratio = q / p;
         // q/p underflows only for subnormal q; the logarithm of the quotient is then taken as a difference.
         double log = ratio > 0 ? Math.Log(ratio) : Math.Log(q) - Math.Log(p);
-        return d + q * log;
+        double value = d + q * log;
+        // d: u|d|; the rounded q/p: u absolute in the log; the log: u|log|; the product: u|q log|; the sum: u|value|.
+        return (value, 2 * U * (Math.Abs(d) + q * (1 + Math.Abs(log)) + Math.Abs(q * log) + Math.Abs(value)));
     }
 
     // (1−p)·g(d/(1−p)) = (1−q) ln((1−q)/(1−p)) − d. With s = b/(2 + b) = d/((1−p) + (1−q)) = d/D:
     // (1−p)·g = D Σ_{k≥2} s^k / (2⌊(k−1)/2⌋ + 1).
-    private static double Second(double q, double p, double d)
+    private static (double Value, double Error) Second(double q, double p, double d)
     {
-        if (q == 1) return -d;
+        if (q == 1) return (-d, 0);
         double oneMinusP = 1 - p, oneMinusQ = 1 - q, denominator = oneMinusP + oneMinusQ;
         double s = d / denominator;
-        if (Math.Abs(s) <= SeriesLimit) return denominator * GSeries(s);
-        return oneMinusQ * Math.Log(oneMinusQ / oneMinusP) - d;
+        if (Math.Abs(s) <= SeriesLimit)
+        {
+            double v = denominator * GSeries(s);
+            return (v, SeriesError * v);
+        }
+        double log = Math.Log(oneMinusQ / oneMinusP);
+        double product = oneMinusQ * log, value = product - d;
+        // 1 − q, 1 − p and their ratio: 3u absolute in the log; the log: u|log|; 1 − q and the product: 2u|product|; d and the sum.
+        return (value, 2 * U * (oneMinusQ * (3 + Math.Abs(log)) + 2 * Math.Abs(product) + Math.Abs(d) + Math.Abs(value)));
     }
 
     /// <summary>Σ_{k≥2} c_k s^k, c_k = 1 (k even), 1 − 1/k (k odd), for |s| ≤ 1/2 (Horner's rule from the last term that matters).</summary>

@@ -214,7 +214,7 @@ public sealed class BoundsCommand : ICommand
         if (values.ContainsKey(symbol))
             throw new UsageException($"--set {symbol}: not allowed together with --for {symbol}; the solver chooses {symbol}.");
         if (NotApplicable(entry, classes, json)) return 0;
-        var result = SampleComplexity.Solve(entry, symbol, target, values);
+        var result = classes is { } k ? SampleComplexity.Solve(entry, symbol, target, values, k) : SampleComplexity.Solve(entry, symbol, target, values);
         if (json)
         {
             Out.WriteLine(Json.Serialize(new JsonObject
@@ -241,7 +241,7 @@ public sealed class BoundsCommand : ICommand
         bool json = reader.Flag("--json");
         reader.Finish();
         if (NotApplicable(entry, classes, json)) return 0;
-        var report = Bounds.Catalog.Sensitivity.Report(entry, values);
+        var report = classes is { } k ? Bounds.Catalog.Sensitivity.Report(entry, values, k) : Bounds.Catalog.Sensitivity.Report(entry, values);
         if (json)
         {
             var o = new JsonObject { ["id"] = entry.Id };

@@ -10,7 +10,8 @@ open BoundLab.Bounds.Catalog
 let private catch (f: unit -> unit) : exn = BoundLab.Bounds.Tests.TestUtil.catch<exn> f
 
 let private solve id symbol target (inputs: (string * float) list) =
-    SampleComplexity.Solve(BoundCatalog.Get id, symbol, target, readOnlyDict inputs)
+    // Binary problems throughout (vc-mohri is binary-only and needs the class count).
+    SampleComplexity.Solve(BoundCatalog.Get id, symbol, target, readOnlyDict inputs, 2)
 
 [<Tests>]
 let tests =
@@ -49,8 +50,29 @@ let tests =
             let e = catch (fun () -> solve "vc-mohri" "delta" 0.1 [ "train_error", 0.; "vc_dim", 10.; "n", 100. ] |> ignore)
             Expect.stringContains e.Message "integer count" "message"
 
+        yield testCase "solve and sensitivity refuse a binary-only entry without a class count, naming classes" <| fun () ->
+            let vc = readOnlyDict [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ]
+            let e1 = catch (fun () -> SampleComplexity.Solve(BoundCatalog.Get "vc-mohri", "n", 0.1, readOnlyDict [ "train_error", 0.; "vc_dim", 100.; "delta", 0.05 ]) |> ignore)
+            let e2 = catch (fun () -> Sensitivity.Report(BoundCatalog.Get "vc-mohri", vc) |> ignore)
+            for e in [ e1; e2 ] do
+                Expect.equal (e :?> ArgumentException).ParamName "classes" "names classes"
+            let e3 = catch (fun () -> Sensitivity.Report(BoundCatalog.Get "vc-mohri", vc, 10) |> ignore)
+            Expect.isTrue (e3 :? NotApplicableException) "10 classes: not applicable"
+
+        yield testCase "solve names a missing input used by a precondition instead of a dictionary error" <| fun () ->
+            let e = catch (fun () -> solve "vc-mohri" "n" 0.1 [ "train_error", 0.; "delta", 0.05 ] |> ignore)
+            Expect.stringContains e.Message "vc_dim" "names vc_dim"
+            Expect.isFalse (e.Message.Contains "dictionary") e.Message
+
+        yield testCase "solve for a count the bound increases in returns the smallest value with a note saying so" <| fun () ->
+            let r = solve "vc-mohri" "vc_dim" 0.5 [ "train_error", 0.; "n", 60000.; "delta", 0.05 ]
+            Expect.equal r.Value 1L "smallest allowed"
+            Expect.isSome (Option.ofObj r.Note) "note"
+            Expect.stringContains r.Note "increases with vc_dim" "says it is increasing"
+            Expect.isNull (solve "vc-mohri" "n" 0.1 [ "train_error", 0.; "vc_dim", 100.; "delta", 0.05 ]).Note "no note for n"
+
         yield testCase "vc-mohri partial derivatives match sympy (golden.py)" <| fun () ->
-            let ps = Sensitivity.At(BoundCatalog.Get "vc-mohri", readOnlyDict [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ])
+            let ps = Sensitivity.At(BoundCatalog.Get "vc-mohri", readOnlyDict [ "train_error", 0.01; "n", 60000.; "vc_dim", 1000.; "delta", 0.05 ], 2)
             let expected = [ "train_error", 1.0; "n", -0.0000028015688604888548; "vc_dim", 0.00016559591048154683; "delta", -0.016678534125619225 ]
             for (name, golden), p in List.zip expected (List.ofSeq ps) do
                 Expect.equal p.Symbol name "order"
