@@ -138,8 +138,9 @@ public sealed class BoundsCommand : ICommand
             Out.WriteLine(Json.Serialize(array));
             return 0;
         }
+        int idWidth = BoundCatalog.All.Max(e => e.Id.Length);
         foreach (var e in BoundCatalog.All)
-            Out.WriteLine($"{e.Id,-24} {e.Family.Name(),-11} {e.Target.Name(),-13} {e.Provenance.Name(),-11} {e.Title}");
+            Out.WriteLine($"{e.Id.PadRight(idWidth)} {e.Family.Name(),-11} {e.Target.Name(),-13} {e.Provenance.Name(),-11} {e.Title}");
         return 0;
     }
 
