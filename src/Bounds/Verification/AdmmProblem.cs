@@ -2,33 +2,39 @@ using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Verification;
 
-/// <summary>The data of a three-layer ADMM training problem that its convergence conditions depend on (exact rationals).</summary>
+/// <summary>The data of a three-layer ADMM training problem that its convergence conditions depend on, exactly.</summary>
+/// <remarks>The norms enter through their squares, which are rational for any finite data set (a sum of squares of
+/// doubles), so conditions on the data of a real training run are decided exactly too.</remarks>
 /// <param name="N">The number of samples n ≥ 1.</param>
-/// <param name="XFro">‖X‖_F &gt; 0.</param>
-/// <param name="YFro">‖Y‖_F &gt; 0.</param>
+/// <param name="XFroSquared">‖X‖_F² &gt; 0.</param>
+/// <param name="YFroSquared">‖Y‖_F² &gt; 0.</param>
 /// <param name="R1">r₁ &gt; 0.</param>
 /// <param name="R2">r₂ &gt; 0.</param>
-public sealed record AdmmProblem(Rational N, Rational XFro, Rational YFro, Rational R1, Rational R2)
+public sealed record AdmmProblem(Rational N, Rational XFroSquared, Rational YFroSquared, Rational R1, Rational R2)
 {
+    /// <summary>The problem for norms given as exact values ‖X‖_F, ‖Y‖_F.</summary>
+    public static AdmmProblem FromNorms(Rational n, Rational xFro, Rational yFro, Rational r1, Rational r2) =>
+        new(n, xFro * xFro, yFro * yFro, r1, r2);
+
     /// <summary>Checks the ranges; throws ArgumentOutOfRangeException naming the field, its value and the range.</summary>
     public AdmmProblem Validated()
     {
         if (!N.IsInteger || N < 1) throw new ArgumentOutOfRangeException(nameof(N), N, "n must be an integer ≥ 1.");
-        foreach (var (name, v) in new[] { (nameof(XFro), XFro), (nameof(YFro), YFro), (nameof(R1), R1), (nameof(R2), R2) })
+        foreach (var (name, v) in new[] { (nameof(XFroSquared), XFroSquared), (nameof(YFroSquared), YFroSquared), (nameof(R1), R1), (nameof(R2), R2) })
             if (v.Sign <= 0) throw new ArgumentOutOfRangeException(name, v, $"{name} must be > 0.");
         return this;
     }
 
     /// <summary>The three candidates of B = max{…} as radicands c with root index k (candidate = c^(1/k)).</summary>
-    /// <remarks>2√r₁/(‖X‖_F/√n) = (4 r₁ n/‖X‖_F²)^(1/2); (2√r₂/(‖X‖_F/√n))^(1/2) = (4 r₂ n/‖X‖_F²)^(1/4); (‖Y‖_F/‖X‖_F)^(1/3).</remarks>
+    /// <remarks>2√r₁/(‖X‖_F/√n) = (4 r₁ n/‖X‖_F²)^(1/2); (2√r₂/(‖X‖_F/√n))^(1/2) = (4 r₂ n/‖X‖_F²)^(1/4); (‖Y‖_F/‖X‖_F)^(1/3) = (‖Y‖_F²/‖X‖_F²)^(1/6).</remarks>
     public IReadOnlyList<(Rational Radicand, int Index)> BCandidates =>
     [
-        (4 * R1 * N / (XFro * XFro), 2),
-        (4 * R2 * N / (XFro * XFro), 4),
-        (YFro / XFro, 3),
+        (4 * R1 * N / XFroSquared, 2),
+        (4 * R2 * N / XFroSquared, 4),
+        (YFroSquared / XFroSquared, 6),
     ];
 
-    /// <summary>B as the exact root c^(1/k) of the largest candidate (compared exactly: c₁⁶, c₂³, c₃⁴ are the 12th powers).</summary>
+    /// <summary>B as the exact root c^(1/k) of the largest candidate (compared exactly through 12th powers: c₁⁶, c₂³, c₃²).</summary>
     public (Rational Radicand, int Index) B
     {
         get

@@ -27,7 +27,7 @@ public sealed class VerifyCommand : ICommand
     public string Summary => "check algorithm conditions with Z3: ADMM parameters (or synthesize them), GD step size, SGLD k₀";
 
     private const string Help = """
-        usage: boundlab verify admm --n N --x-fro F --y-fro G --r1 R1 --r2 R2 (--beta1 B1 --beta2 B2 --beta3 B3 --lambda L | --synthesize)
+        usage: boundlab verify admm --n N --x-fro F --y-fro G --r1 R1 --r2 R2 (or --x-fro-squared, --y-fro-squared) (--beta1 B1 --beta2 B2 --beta3 B3 --lambda L | --synthesize)
                boundlab verify gd --lr η --smoothness ℓ
                boundlab verify sgld --lr η --beta β --lipschitz L [--schedule constant|inverse]
         common: [--json] [--timeout SECONDS (default 10)] [--no-cross-check] [--rlimit N] [--write-smt DIR]
@@ -79,21 +79,33 @@ public sealed class VerifyCommand : ICommand
     internal static Rational ParsePositive(string option, string text)
     {
         Rational r;
-        try { r = Rational.ParseDecimal(text); }
+        int slash = text.IndexOf('/', StringComparison.Ordinal);
+        try
+        {
+            r = slash > 0 ? Rational.ParseDecimal(text[..slash]) / Rational.ParseDecimal(text[(slash + 1)..]) : Rational.ParseDecimal(text);
+        }
+        catch (DivideByZeroException)
+        {
+            throw UsageException.BadValue(option, text, "a decimal number or fraction p/q > 0");
+        }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw UsageException.BadValue(option, text, "a decimal number > 0 such as 12, 0.25 or 1e-6");
+            throw UsageException.BadValue(option, text, "a decimal number > 0 such as 12, 0.25, 1e-6 or a fraction p/q");
         }
-        return r.Sign > 0 ? r : throw UsageException.BadValue(option, text, "a decimal number > 0 such as 12, 0.25 or 1e-6");
+        return r.Sign > 0 ? r : throw UsageException.BadValue(option, text, "a decimal number > 0 such as 12, 0.25, 1e-6 or a fraction p/q");
     }
+
+    private static Rational Square(Rational r) => r * r;
 
     private static JsonObject Admm(ArgReader reader, CheckOptions options)
     {
         int depth = reader.Int("--depth", AdmmConditions.Depth, min: 2);
         var n = PositiveRational(reader, "--n");
         if (!n.IsInteger) throw UsageException.BadValue("--n", n.ToString(), "an integer ≥ 1 (the number of samples)");
-        var problem = new AdmmProblem(n, PositiveRational(reader, "--x-fro"), PositiveRational(reader, "--y-fro"),
-            PositiveRational(reader, "--r1"), PositiveRational(reader, "--r2"));
+        // The norms may be given by their exact squares (as a training run computes them from the data).
+        var x2 = reader.OptionalString("--x-fro-squared") is { } xs ? ParsePositive("--x-fro-squared", xs) : Square(PositiveRational(reader, "--x-fro"));
+        var y2 = reader.OptionalString("--y-fro-squared") is { } ys ? ParsePositive("--y-fro-squared", ys) : Square(PositiveRational(reader, "--y-fro"));
+        var problem = new AdmmProblem(n, x2, y2, PositiveRational(reader, "--r1"), PositiveRational(reader, "--r2"));
         bool synthesize = reader.Flag("--synthesize");
         string[] names = ["--beta1", "--beta2", "--beta3", "--lambda"];
         if (depth != AdmmConditions.Depth)

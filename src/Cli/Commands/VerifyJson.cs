@@ -57,8 +57,10 @@ internal static class VerifyJson
             ["problem"] = new JsonObject
             {
                 ["n"] = ExactRoots.ExactText(report.Problem.N),
-                ["x_fro"] = ExactRoots.ExactText(report.Problem.XFro),
-                ["y_fro"] = ExactRoots.ExactText(report.Problem.YFro),
+                ["x_fro"] = AdmmConditions.Norm(report.Problem.XFroSquared),
+                ["y_fro"] = AdmmConditions.Norm(report.Problem.YFroSquared),
+                ["x_fro_squared"] = ExactRoots.ExactText(report.Problem.XFroSquared),
+                ["y_fro_squared"] = ExactRoots.ExactText(report.Problem.YFroSquared),
                 ["r1"] = ExactRoots.ExactText(report.Problem.R1),
                 ["r2"] = ExactRoots.ExactText(report.Problem.R2),
             },
