@@ -28,8 +28,10 @@ public static class ObligationRunner
         if (options.ResourceLimit is < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.ResourceLimit, "ResourceLimit must be ≥ 1 or null.");
         var clock = Stopwatch.StartNew();
-        string prefix = options.ResourceLimit is { } r ? $"(set-option :rlimit {r})\n" : "";
-        var z3 = SmtSolver.Check(prefix + obligation.Script + "(get-info :reason-unknown)\n(get-model)\n", options.Timeout);
+        // rlimit is a global Z3 parameter: it outlives the context, so every script sets it and a limited one resets it.
+        string prefix = $"(set-option :rlimit {options.ResourceLimit ?? 0})\n";
+        string suffix = options.ResourceLimit is null ? "" : "(set-option :rlimit 0)\n";
+        var z3 = SmtSolver.Check(prefix + obligation.Script + "(get-info :reason-unknown)\n(get-model)\n" + suffix, options.Timeout);
         double seconds = clock.Elapsed.TotalSeconds;
         SmtVerdict? second = null;
         if (options.CrossCheck && Cvc5Solver.IsAvailable)

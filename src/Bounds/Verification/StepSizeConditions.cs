@@ -67,7 +67,7 @@ public static class StepSizeConditions
             var enc = new SmtLibEncoder();
             string t = enc.Term(etaK * BetaT * Expr.Pow(L, 2));
             obligations.Add(new Obligation("sgld-k0-qualifies", $"η_k β L² < 1 at k = k₀ = {k} for {desc}",
-                enc.Script([values, betaV, lv, $"(= k {k}.0)", $"(not (< {t} 1.0))"])));
+                enc.Script(schedule == StepSchedule.Constant ? [values, betaV, lv, $"(not (< {t} 1.0))"] : [values, betaV, lv, $"(= k {k}.0)", $"(not (< {t} 1.0))"])));
             if (k > 1)
             {
                 var enc2 = new SmtLibEncoder();

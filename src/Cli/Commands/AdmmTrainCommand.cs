@@ -239,7 +239,8 @@ internal static class AdmmTrainCommand
     }
 
     private static string Shown(AdmmConditionVerdict c) =>
-        c.RequiredExact ? ExactRoots.ExactText(c.Required) : ExactRoots.ExactText(ExactRoots.CeilingDecimal(c.Required, 12));
+        c.RequiredExact && !ExactRoots.Decimal(c.Required).StartsWith('≈') ? ExactRoots.Decimal(c.Required)
+            : ExactRoots.ExactText(ExactRoots.CeilingDecimal(c.Required, 12)) + " (rounded up)";
 
     private static int a2i(string option, string text)
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw UsageException.BadValue(option, text, "an integer ≥ 1");
