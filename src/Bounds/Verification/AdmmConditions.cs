@@ -86,7 +86,10 @@ public static class AdmmConditions
             .Select(s => s.Name).Append(ParameterSymbols[condition.Parameter].Name).Distinct()
             .Where(s => s is not "t1" and not "t2" and not "t3");
         var assertions = free.OrderBy(s => s, StringComparer.Ordinal)
-            .Select(s => squares.TryGetValue(s, out var sq) ? $"(= (* {s} {s}) {SmtNumeral.Of(sq)})" : $"(= {s} {SmtNumeral.Of(values[s])})").ToList();
+            .Select(s => !squares.TryGetValue(s, out var sq) ? $"(= {s} {SmtNumeral.Of(values[s])})"
+                // A rational norm is pinned directly (simpler for solvers without a CAD procedure, e.g. Debian's cvc5).
+                : ExactRoots.TryExactRoot(sq, 2) is { } root ? $"(= {s} {SmtNumeral.Of(root)})"
+                : $"(= (* {s} {s}) {SmtNumeral.Of(sq)})").ToList();
         assertions.AddRange(definitions);
         assertions.Add($"(not (>= {left} {right}))");
         string claim = $"{condition.Claim} for n = {problem.N}, ‖X‖_F = {Norm(problem.XFroSquared)}, ‖Y‖_F = {Norm(problem.YFroSquared)}, " +
