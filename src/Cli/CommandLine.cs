@@ -38,7 +38,7 @@ public static class CommandLine
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {ErrorText.OneLine(e)}");
             return 2;
         }
         catch (OperationCanceledException)
@@ -48,7 +48,7 @@ public static class CommandLine
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"failed: {e.Message}");
+            Console.Error.WriteLine($"failed: {ErrorText.OneLine(e)}");
             if (Environment.GetEnvironmentVariable("BOUNDLAB_DEBUG") == "1")
             {
                 Console.Error.WriteLine(e);

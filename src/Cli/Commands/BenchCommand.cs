@@ -62,6 +62,14 @@ public sealed class BenchCommand : ICommand
         ulong seed = r.UInt64("--seed", 1);
         bool json = r.Flag("--json");
         r.Finish();
+        foreach ((string what, long size) in (ReadOnlySpan<(string, long)>)[("--m × --k", (long)m * k), ("--k × --n", (long)k * n), ("--m × --n", (long)m * n)])
+        {
+            if (size > Array.MaxLength)
+            {
+                throw UsageException.BadValue(what, size.ToString("N0", CultureInfo.InvariantCulture),
+                    $"at most {Array.MaxLength:N0} elements per matrix");
+            }
+        }
 
         var stream = RngKey.FromSeed(seed).Split("bench-gemm").Stream();
         float[] a = RandomArray(m * k, stream);

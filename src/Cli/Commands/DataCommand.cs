@@ -25,11 +25,16 @@ public sealed class DataCommand : ICommand
         string verb = a.Positional("sub-command (allowed: fetch)");
         if (verb != "fetch")
         {
-            throw UsageException.BadValue("data", verb, "fetch");
+            throw UsageException.BadValue("data", verb, "the sub-command fetch");
         }
 
         string? dir = a.OptionalString("--data-dir");
         a.Finish();
+        if (dir is not null && (File.Exists(dir) || (!Directory.Exists(dir) && Path.Exists(dir))))
+        {
+            throw UsageException.BadValue("--data-dir", dir, "a folder (created if missing); this path is a file");
+        }
+
         DataSplit split = Datasets.Load(new DataOptions("mnist", dir), new Progress<string>(m => Console.Error.WriteLine(m)));
         Console.Out.WriteLine($"mnist ready: {split.Train.Count:N0} train / {split.Test.Count:N0} test images, checksums verified.");
         return 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BoundLab.Cli.Framework;
 using BoundLab.Numerics.Backends;
+using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Optimizers;
@@ -13,14 +14,24 @@ namespace BoundLab.Cli.Commands;
 /// on a fixed random batch, the same work bench/peers/torch_mlp.py times in PyTorch.</summary>
 internal static class MlpBenchmark
 {
+    private const int MaxBatch = 1 << 16;
+
     /// <summary>Parses the options, runs the benchmark and prints the result.</summary>
     public static int Run(ArgReader a)
     {
+        if (a.HelpRequested)
+        {
+            Console.Out.WriteLine($"usage: boundlab bench mlp [--arch W0-…-WL] [--batch B (1 … {MaxBatch})] [--threads T (0 … {Gemm.MaxThreads})] " +
+                "[--steps S] [--repeats R] [--json]");
+            Console.Out.WriteLine("  samples/s of forward + backward + SGD-momentum steps on a fixed random batch (median of R runs of S steps).");
+            return 0;
+        }
+
         string archText = a.String("--arch", "784-512-512-10");
-        int batch = a.Int("--batch", 128, min: 1);
-        int threads = a.Int("--threads", 0, min: 0, max: 1024);
-        int steps = a.Int("--steps", 50, min: 1);
-        int repeats = a.Int("--repeats", 7, min: 1);
+        int batch = a.Int("--batch", 128, min: 1, max: MaxBatch);
+        int threads = a.Int("--threads", 0, min: 0, max: Gemm.MaxThreads);
+        int steps = a.Int("--steps", 50, min: 1, max: 1_000_000);
+        int repeats = a.Int("--repeats", 7, min: 1, max: 100_000);
         bool json = a.Flag("--json");
         a.Finish();
         MlpSpec spec;
@@ -31,6 +42,13 @@ internal static class MlpBenchmark
         catch (ArgumentException)
         {
             throw UsageException.BadValue("--arch", archText, "positive widths joined by '-', e.g. 784-512-512-10");
+        }
+
+        long widest = spec.Widths.Max(), layerMax = spec.Widths.Zip(spec.Widths.Skip(1), (x, y) => (long)x * y).Max();
+        if (widest * batch > Array.MaxLength || layerMax > Array.MaxLength)
+        {
+            throw UsageException.BadValue("--arch", archText,
+                $"sizes whose largest layer ({layerMax:N0} weights) and activations (--batch × widest = {widest * batch:N0}) fit in one array ({Array.MaxLength:N0})");
         }
 
         var backend = new CpuBackend(threads);

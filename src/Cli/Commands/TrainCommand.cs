@@ -34,15 +34,11 @@ public sealed class TrainCommand : ICommand
         }
 
         TrainOptions o = TrainOptions.Parse(reader);
-        string runJson = Path.Combine(o.OutDir, "run.json");
-        if (File.Exists(runJson) && !o.Force && !o.Resume)
-        {
-            throw UsageException.BadValue("--out", o.OutDir, "a folder without a finished run (add --force to overwrite it)");
-        }
-
+        // The folder is checked, locked and cleaned before any data is loaded or any step is taken.
+        using RunFolder folder = RunFolder.Open(o.OutDir, o.Resume, o.Force);
         var wall = Stopwatch.StartNew();
         DataSplit data = Datasets.Load(o.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
-        var trainer = new Trainer(o.Config, data);
+        var trainer = new Trainer(o.Config, data, dataOptions: o.Data);
         bool regression = data.Train.Task == TaskKind.Regression;
         Console.Error.WriteLine(
             $"training {o.Config.Spec.Arch} ({o.Config.Spec.ParameterCount:N0} parameters) on {data.Train.Name}: " +
@@ -55,10 +51,10 @@ public sealed class TrainCommand : ICommand
             cancel.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        var checkpoint = new Checkpoint(Path.Combine(o.OutDir, "checkpoint"));
+        Checkpoint checkpoint = folder.Checkpoint;
         if (o.Resume)
         {
-            Console.Error.WriteLine(checkpoint.Exists
+            Console.Error.WriteLine(folder.State == RunFolderState.Interrupted
                 ? $"resuming from {checkpoint.Directory}"
                 : $"--resume: no checkpoint in {checkpoint.Directory}; starting from the beginning.");
         }
@@ -75,27 +71,38 @@ public sealed class TrainCommand : ICommand
             Console.Error.WriteLine($"interrupted; finished epochs are saved in {checkpoint.Directory}. Continue with the same command plus --out {o.OutDir} --resume.");
             return 130;
         }
+        catch (TrainingDivergedException e)
+        {
+            if (!Console.IsErrorRedirected)
+            {
+                Console.Error.WriteLine();
+            }
+
+            Console.Error.WriteLine($"failed: {e.Message}");
+            return 1;
+        }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
 
-        MlpFile.Save(result.Model, Path.Combine(o.OutDir, "weights.bin"));
-        MlpFile.Save(result.Initial, Path.Combine(o.OutDir, "weights-init.bin"));
+        MlpFile.Save(result.Model, Path.Combine(folder.Path, "weights.bin"));
+        MlpFile.Save(result.Initial, Path.Combine(folder.Path, "weights-init.bin"));
         if (result.Steps.Count > 0)
         {
-            WriteTrajectory(Path.Combine(o.OutDir, "trajectory.csv"), result.Steps);
+            folder.WriteFile("trajectory.csv", tmp => WriteTrajectory(tmp, result.Steps));
         }
 
+        // run.json last: its presence marks the run finished.
         string json = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds).ToJsonString(Json.Options);
-        Json.WriteAtomically(runJson, json);
-        Directory.Delete(checkpoint.Directory, recursive: true);
+        folder.WriteFile("run.json", tmp => File.WriteAllText(tmp, json + "\n"));
+        checkpoint.Delete();
 
         EpochRecord last = result.History[^1];
         string unit = regression ? "mse" : "error";
         Console.Error.WriteLine(
             $"done: train {unit} {last.TrainError:G4}, test {unit} {last.TestError:G4}, gap {last.TestError - last.TrainError:G4}; " +
-            $"{result.SamplesPerSecond:N0} samples/s; wrote {runJson}");
+            $"{result.SamplesPerSecond:N0} samples/s; wrote {folder.RunJson}");
         return 0;
     }
 
@@ -107,8 +114,6 @@ public sealed class TrainCommand : ICommand
             sb.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.LearningRate:R},{s.Loss:R},{s.GradNormSquared:R}\n");
         }
 
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, sb.ToString());
-        File.Move(tmp, path, overwrite: true);
+        File.WriteAllText(path, sb.ToString());
     }
 }

@@ -4,10 +4,15 @@ namespace BoundLab.Cli.Framework;
 
 /// <summary>Reads <c>--name value</c> / <c>--name=value</c> options and positionals; every bad value
 /// throws a <see cref="UsageException"/> naming the option, the value and what is allowed.</summary>
-/// <remarks>Read all options first, then call <see cref="Finish"/>, which rejects anything left over.</remarks>
+/// <remarks>Read all options first, then call <see cref="Finish"/>, which rejects anything left over.
+/// A value never starts with "--" (so <c>--out --force</c> is a missing value, not a folder named
+/// "--force"; write <c>--out=--force</c> if that is meant) and is never empty; an option that takes one
+/// value may be given once.</remarks>
 public sealed class ArgReader
 {
     private readonly List<string?> _args;
+    private readonly HashSet<int> _attached = [];
+    private readonly List<string> _known = [];
 
     /// <summary>Wraps the arguments after the verb (and sub-verb).</summary>
     public ArgReader(IEnumerable<string> args)
@@ -19,6 +24,7 @@ public sealed class ArgReader
             if (a.StartsWith("--", StringComparison.Ordinal) && eq > 2)
             {
                 _args.Add(a[..eq]);
+                _attached.Add(_args.Count);
                 _args.Add(a[(eq + 1)..]);
             }
             else
@@ -34,24 +40,38 @@ public sealed class ArgReader
     /// <summary>A boolean switch (present or not).</summary>
     public bool Flag(string name)
     {
-        int i = _args.IndexOf(name);
-        if (i < 0)
+        _known.Add(name);
+        bool found = false;
+        int i;
+        while ((i = _args.IndexOf(name)) >= 0)
         {
-            return false;
+            if (_attached.Contains(i + 1))
+            {
+                throw UsageException.BadValue(name, _args[i + 1]!, "nothing: it is a switch and takes no value");
+            }
+
+            _args[i] = null;
+            found = true;
         }
 
-        _args[i] = null;
-        return true;
+        return found;
     }
 
     /// <summary>An optional string option; null when absent.</summary>
     public string? OptionalString(string name)
     {
+        _known.Add(name);
         string? value = null;
         int i;
         while ((i = _args.IndexOf(name)) >= 0)
         {
-            value = TakeValue(i, name);
+            string next = TakeValue(i, name);
+            if (value is not null)
+            {
+                throw new UsageException($"{name}: given twice ('{value}' and '{next}'); give it once.");
+            }
+
+            value = next;
         }
 
         return value;
@@ -63,6 +83,7 @@ public sealed class ArgReader
     /// <summary>All values of a repeatable option, in order.</summary>
     public IReadOnlyList<string> Many(string name)
     {
+        _known.Add(name);
         var values = new List<string>();
         int i;
         while ((i = _args.IndexOf(name)) >= 0)
@@ -142,7 +163,7 @@ public sealed class ArgReader
         if (!ok)
         {
             string low = double.IsNegativeInfinity(min) ? "" : (minExclusive ? $" > {Fmt(min)}" : $" ≥ {Fmt(min)}");
-            string high = double.IsPositiveInfinity(max) ? "" : $" ≤ {Fmt(max)}";
+            string high = max >= double.MaxValue ? "" : $" ≤ {Fmt(max)}";
             string range = low.Length > 0 && high.Length > 0 ? $"{low} and{high}" : low + high;
             throw UsageException.BadValue(name, v, "a finite number" + range);
         }
@@ -183,23 +204,67 @@ public sealed class ArgReader
         string? left = _args.FirstOrDefault(a => a is not null);
         if (left is not null)
         {
+            string? near = left.StartsWith('-') ? Nearest(left) : null;
             throw new UsageException(left.StartsWith('-')
-                ? $"unknown option {left} (see --help)."
+                ? $"unknown option {left}{(near is null ? "" : $" (did you mean {near}?)")} (see --help)."
                 : $"unexpected argument '{left}' (see --help).");
         }
     }
 
     private string TakeValue(int i, string name)
     {
-        if (i + 1 >= _args.Count || _args[i + 1] is null)
+        string? value = i + 1 < _args.Count ? _args[i + 1] : null;
+        bool attached = _attached.Contains(i + 1);
+        if (value is null || (!attached && value.StartsWith("--", StringComparison.Ordinal)))
         {
-            throw new UsageException($"{name}: a value is required.");
+            throw new UsageException(value is null
+                ? $"{name}: a value is required."
+                : $"{name}: a value is required (got the option {value}; write {name}={value} if that is the value).");
         }
 
-        string value = _args[i + 1]!;
+        if (value.Trim().Length == 0)
+        {
+            throw UsageException.BadValue(name, value, "a non-empty value");
+        }
+
         _args[i] = null;
         _args[i + 1] = null;
         return value;
+    }
+
+    // The known option closest to a misspelt one (edit distance ≤ 2), for the error message.
+    private string? Nearest(string option)
+    {
+        string? best = null;
+        int bestDistance = 3;
+        foreach (string k in _known.Distinct())
+        {
+            int d = Distance(option, k);
+            if (d < bestDistance)
+            {
+                (best, bestDistance) = (k, d);
+            }
+        }
+
+        return best;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        int[] row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+
+        return row[b.Length];
     }
 
     private static string DescribeRange(string kind, long min, long max, long lowest, long highest)

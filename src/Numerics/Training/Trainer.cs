@@ -34,9 +34,13 @@ public sealed class Trainer
     private readonly DataSplit _data;
     private readonly Backend<float> _backend;
     private readonly RngKey _root;
+    private readonly DataOptions? _dataOptions;
+    private RunFingerprint? _fingerprint;
 
-    /// <summary>Checks that config and data fit together (input/output widths, loss vs task).</summary>
-    public Trainer(TrainConfig config, DataSplit data, Backend<float>? backend = null)
+    /// <summary>Checks that config and data fit together (input/output widths, loss vs task).
+    /// <paramref name="dataOptions"/>, when the data came from <see cref="Datasets.Load"/>, becomes part of
+    /// the <see cref="Fingerprint"/>, so a resume with other data options is refused by name.</summary>
+    public Trainer(TrainConfig config, DataSplit data, Backend<float>? backend = null, DataOptions? dataOptions = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -57,7 +61,15 @@ public sealed class Trainer
                 $"--arch {config.Spec.Arch} has {config.Spec.OutputDim} outputs; '{train.Name}' has {train.OutputDim} targets.", nameof(config));
         }
 
-        Loss.CheckCompatible(config.Loss, config.Spec.OutputDim, regression, classes);
+        try
+        {
+            Loss.CheckCompatible(config.Loss, config.Spec.OutputDim, regression, classes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"--arch {config.Spec.Arch} with --loss {Loss.Name(config.Loss)}: {e.Message.Split(" (Parameter")[0]}", nameof(config));
+        }
+
         if (train.Count == 0)
         {
             throw new ArgumentException($"training set '{train.Name}' is empty.", nameof(data));
@@ -67,14 +79,11 @@ public sealed class Trainer
         _data = data;
         _backend = backend ?? new CpuBackend(config.Threads);
         _root = RngKey.FromSeed(config.Seed);
+        _dataOptions = dataOptions;
     }
 
     /// <summary>Identity of the run for checkpoints: everything that changes results (not epochs or threads).</summary>
-    public string Fingerprint => string.Create(CultureInfo.InvariantCulture,
-        $"{_config.Spec.Arch}|{_config.Spec.Hidden}|{_config.Spec.Bias}|{_config.Loss}|{_config.Optimizer with { }}|" +
-        $"{_config.Schedule.Kind}:{_config.Schedule.BaseRate:R}:{_config.Schedule.DecayFactor:R}:{_config.Schedule.DecayEvery}:{_config.Schedule.DecayAt}|" +
-        $"{_config.BatchSize}|{_config.Seed}|{_config.Init}:{_config.InitStd:R}|" +
-        $"{_data.Train.Name}:{_data.Train.Count}|{_data.Test.Name}:{_data.Test.Count}");
+    public RunFingerprint Fingerprint => _fingerprint ??= RunFingerprint.Of(_config, _data, _dataOptions);
 
     /// <summary>Runs the configured epochs. With a checkpoint folder, saves after every epoch and, when
     /// <paramref name="resume"/> is set and a checkpoint exists, continues from it. Cancellation stops
@@ -95,15 +104,24 @@ public sealed class Trainer
         {
             if (optimizer is PerturbedGd)
             {
-                throw new ArgumentException("perturbed GD runs cannot be resumed (its anchor point is not checkpointed); start afresh.", nameof(resume));
+                throw new ArgumentException("--optimizer pgd runs cannot be resumed (the perturbation anchor is not checkpointed); start the run over with --force instead of --resume.", nameof(resume));
+            }
+
+            CheckpointState saved0 = checkpoint.ReadState();
+            IReadOnlyList<FingerprintDifference> differences = Fingerprint.Compare(saved0.Fingerprint);
+            if (differences.Count > 0)
+            {
+                throw new CheckpointMismatchException(checkpoint.Directory, differences);
+            }
+
+            if (saved0.CompletedEpochs > _config.Epochs)
+            {
+                throw new ArgumentException(
+                    $"--epochs {_config.Epochs} is fewer than the {saved0.CompletedEpochs} epochs the checkpoint in {checkpoint.Directory} " +
+                    $"already holds; resume with --epochs {saved0.CompletedEpochs} or more.", nameof(resume));
             }
 
             (CheckpointState state, Mlp<float> saved) = checkpoint.Load(optimizer.State);
-            if (state.Fingerprint != Fingerprint)
-            {
-                throw new ArgumentException(
-                    $"the checkpoint in {checkpoint.Directory} belongs to another run ({state.Fingerprint}); this run is {Fingerprint}.", nameof(checkpoint));
-            }
 
             for (int i = 0; i < net.Parameters.Count; i++)
             {
@@ -135,8 +153,12 @@ public sealed class Trainer
 
             clock.Stop();
             seconds += clock.Elapsed.TotalSeconds;
-            var (_, trainError) = Evaluation.Evaluate(net, _backend, _data.Train, _config.Loss);
+            var (trainLoss, trainError) = Evaluation.Evaluate(net, _backend, _data.Train, _config.Loss);
             var (testLoss, testError) = Evaluation.Evaluate(net, _backend, _data.Test, _config.Loss);
+            // The last step can overflow the weights although the loss before it was finite: this is
+            // the first non-finite loss, and nothing non-finite may reach the history or a checkpoint.
+            CheckFiniteAfter("training-set", trainLoss, trainError, epoch, step - 1);
+            CheckFiniteAfter("test-set", testLoss, testError, epoch, step - 1);
             history.Add(new EpochRecord(epoch + 1, lr, lossSum / lossCount, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
             onEpoch?.Invoke(history[^1]);
             checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, optimizer.State);
@@ -267,6 +289,15 @@ public sealed class Trainer
         double loss = Loss.Compute(_config.Loss, outputs, batch.Labels, batch.Targets, _gradOut);
         net.Backward(_backend, _gradOut);
         return loss;
+    }
+
+    private static void CheckFiniteAfter(string what, double loss, double error, int epoch, long lastStep)
+    {
+        if (!double.IsFinite(loss) || !double.IsFinite(error))
+        {
+            throw new TrainingDivergedException(epoch + 1, lastStep,
+                string.Create(CultureInfo.InvariantCulture, $"after step {lastStep} the {what} loss is {loss} and its error {error}"));
+        }
     }
 
     private static void CheckFinite(double loss, int epoch, long step)

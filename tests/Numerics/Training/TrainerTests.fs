@@ -118,3 +118,114 @@ let tests =
                 Expect.stringContains e.Message path "names the file"
             finally Directory.Delete(dir, true)
     ]
+
+let private state (fp: RunFingerprint) (history: EpochRecord list) =
+    CheckpointState(fp, history.Length, 0L, 0.0, 0L, history, [])
+
+[<Tests>]
+let checkpointTests =
+    testList "Numerics.Training.Checkpoint" [
+        testCase "resume with other data options is refused naming each differing field" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                let opts (noise: float) (seed: uint64) (size: int) (dataDir: string) =
+                    DataOptions("blobs", dataDir, Nullable size, Nullable(), noise, seed)
+                Trainer(config "sgd" 1 1, split, dataOptions = opts 0.2 17UL 600 null).Run(checkpoint = ck) |> ignore
+                for changed, field in
+                    [ opts 0.5 17UL 600 null, "Data.LabelNoise"; opts 0.2 18UL 600 null, "Data.Seed"
+                      opts 0.2 17UL 500 null, "Data.TrainSize"; opts 0.2 17UL 600 "/elsewhere", "Data.DataDir" ] do
+                    let e = throwsOf<CheckpointMismatchException> (fun () ->
+                                Trainer(config "sgd" 2 1, split, dataOptions = changed).Run(checkpoint = ck, resume = true) |> ignore) field
+                    Expect.equal [ for d in e.Differences -> d.Name ] [ field ] "exactly the changed field"
+                    Expect.stringContains e.Message field "the message names it"
+            finally Directory.Delete(dir, true)
+
+        testCase "resume with fewer epochs than the checkpoint holds is refused" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                Trainer(config "sgd" 2 1, split).Run(checkpoint = ck) |> ignore
+                let e = throwsOf<ArgumentException> (fun () -> Trainer(config "sgd" 1 1, split).Run(checkpoint = ck, resume = true) |> ignore) "expected"
+                Expect.stringContains e.Message "--epochs 1 is fewer than the 2 epochs" "names the option and both counts"
+            finally Directory.Delete(dir, true)
+
+        testCase "resume on data whose content changed is refused (TrainData)" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                Trainer(config "sgd" 1 1, split).Run(checkpoint = ck) |> ignore
+                let labels = Array.copy split.Train.Labels
+                labels[0] <- (labels[0] + 1) % 4
+                let other = DataSplit(Dataset(split.Train.Name, split.Train.Inputs, labels, null, 4), split.Test)
+                let e = throwsOf<CheckpointMismatchException> (fun () -> Trainer(config "sgd" 2 1, other).Run(checkpoint = ck, resume = true) |> ignore) "expected"
+                Expect.equal [ for d in e.Differences -> d.Name ] [ "TrainData" ] "only the content differs"
+            finally Directory.Delete(dir, true)
+
+        testCase "every config field is in the fingerprint (a changed optimizer field is named)" <| fun () ->
+            let a = RunFingerprint.Of(config "sgd" 1 1, split, null)
+            let c = TrainConfig(MlpSpec.Parse "20-32-16-4", LossKind.CrossEntropy, OptimizerConfig("sgd", WeightDecay = 0.5, Beta = 1e5),
+                                Schedule(ScheduleKind.Constant, 0.05), 32, 1, 17UL, Threads = 1, RecordSteps = true)
+            Expect.equal [ for d in RunFingerprint.Of(c, split, null).Compare a -> d.Name ] [ "Optimizer.WeightDecay" ] "named"
+            Expect.isEmpty (RunFingerprint.Of(config "sgd" 5 2, split, null).Compare a) "threads and epochs do not change the result"
+            Expect.isTrue (a.Fields |> Seq.exists (fun f -> f.Name = "Numerics")) "the numerics build"
+
+        testCase "divergence right after a full-batch step stops before any checkpoint is written" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                let cfg = TrainConfig(MlpSpec.Parse "20-32-4", LossKind.Squared, OptimizerConfig("gd", Momentum = 0.0),
+                                      Schedule(ScheduleKind.Constant, 1e30), 600, 3, 1UL)
+                let e = throwsOf<TrainingDivergedException> (fun () -> Trainer(cfg, split).Run(checkpoint = ck) |> ignore) "expected"
+                Expect.stringContains e.Message "epoch 1, step 0" "names where"
+                Expect.stringContains e.Message "after step 0" "the first non-finite loss is the one after the step"
+                Expect.isFalse (Directory.Exists(ck.Directory + ".new")) "no pending checkpoint"
+                Expect.isFalse ck.Exists "nothing non-finite was saved"
+            finally Directory.Delete(dir, true)
+
+        testCase "a state that cannot be written leaves the previous checkpoint and no pending folder" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                let net = Mlp<float32>.Create(MlpSpec.Parse "3-2", BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
+                let fp = RunFingerprint.Of(config "sgd" 1 1, split, null)
+                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, [])
+                let bad = state fp [ EpochRecord(1, 0.1, nan, 0.5, 1.0, 0.5, 0.1); EpochRecord(2, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ]
+                Expect.throws (fun () -> ck.Save(bad, net, [])) "NaN cannot be written"
+                Expect.isFalse (Directory.Exists(ck.Directory + ".new")) "no pending folder"
+                Expect.equal (ck.ReadState().CompletedEpochs) 1 "the previous checkpoint is intact"
+            finally Directory.Delete(dir, true)
+
+        testCase "clean-up after a kill: a complete pending folder is promoted, a partial one and temp files removed" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                let net = Mlp<float32>.Create(MlpSpec.Parse "3-2", BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
+                let fp = RunFingerprint.Of(config "sgd" 1 1, split, null)
+                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, [])
+                // Killed between deleting the old folder and moving the new one in.
+                Directory.Move(ck.Directory, ck.Directory + ".new")
+                ck.CleanUp()
+                Expect.isTrue (File.Exists(Path.Combine(ck.Directory, "state.json"))) "promoted"
+                Expect.isFalse (Directory.Exists(ck.Directory + ".new")) "pending gone"
+                // Killed while writing the next one.
+                Directory.CreateDirectory(ck.Directory + ".new") |> ignore
+                File.WriteAllBytes(Path.Combine(ck.Directory + ".new", "weights.bin"), Array.zeroCreate 100)
+                File.WriteAllBytes(Path.Combine(ck.Directory, "weights.bin.77.tmp"), Array.zeroCreate 100)
+                ck.CleanUp()
+                Expect.isFalse (Directory.Exists(ck.Directory + ".new")) "partial pending folder removed"
+                Expect.isFalse (File.Exists(Path.Combine(ck.Directory, "weights.bin.77.tmp"))) "temp file removed"
+                Expect.equal (ck.ReadState().CompletedEpochs) 1 "checkpoint intact"
+            finally Directory.Delete(dir, true)
+
+        testCase "a checkpoint of the old one-string format is refused with a clear message" <| fun () ->
+            let dir = tempDir ()
+            try
+                let ck = Checkpoint(Path.Combine(dir, "ck"))
+                Directory.CreateDirectory ck.Directory |> ignore
+                File.WriteAllText(Path.Combine(ck.Directory, "state.json"),
+                                  """{"Fingerprint":"20-32-16-4|Relu","CompletedEpochs":1,"GlobalStep":19,"TrainSeconds":0.1,"SamplesSeen":600,"History":[],"Steps":[]}""")
+                let e = throwsOf<InvalidDataException> (fun () -> ck.ReadState() |> ignore) "expected"
+                Expect.stringContains e.Message "start the run over" "says what to do"
+            finally Directory.Delete(dir, true)
+    ]

@@ -1,0 +1,85 @@
+/// Every `./boundlab …` line of README.md runs: data on the committed MNIST fixture, epochs shortened,
+/// every other setting as written, and each training example must actually learn.
+module BoundLab.Cli.Tests.ReadmeTests
+
+open System
+open System.IO
+open System.Text.Json.Nodes
+open Expecto
+open BoundLab.Cli.Tests.TestUtil
+
+let private fixture = Path.Combine(repoRoot, "tests", "fixtures", "mnist-small")
+
+/// The README's example command lines (inside ```sh blocks), without the launcher and trailing comments.
+let private examples =
+    let mutable inSh = false
+    [ for line in File.ReadAllLines(Path.Combine(repoRoot, "README.md")) do
+        let t = line.Trim()
+        if t.StartsWith "```" then inSh <- (t = "```sh")
+        elif inSh && t.StartsWith "./boundlab " then
+            let code = match t.IndexOf " #" with -1 -> t | i -> t[.. i - 1]
+            yield code.Split(' ', StringSplitOptions.RemoveEmptyEntries) |> List.ofArray |> List.tail ]
+
+let private valueOf (name: string) (args: string list) =
+    args |> List.pairwise |> List.tryPick (fun (a, b) -> if a = name then Some b else None)
+
+/// Epochs in the test: one epoch (gd: ten steps) is enough to see each example learn; SGLD's
+/// noisy steps need two.
+let private shortened (args: string list) =
+    let epochs =
+        match valueOf "--optimizer" args with
+        | Some ("gd" | "pgd") -> 10
+        | Some "sgld" -> 2
+        | _ -> 1
+    let rec replace = function
+        | "--epochs" :: n :: rest -> "--epochs" :: string (min (int n) epochs) :: replace rest
+        | a :: rest -> a :: replace rest
+        | [] -> []
+    let args = replace args
+    if List.contains "--epochs" args then args else args @ [ "--epochs"; string epochs ]
+
+let private mnistData (args: string list) =
+    (valueOf "--data" args |> Option.defaultValue "mnist").StartsWith "mnist"
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "Cli.Readme" [
+        testCase "the README has the examples this test expects" <| fun () ->
+            let trains = examples |> List.filter (fun a -> List.head a = "train" && not (List.contains "--help" a))
+            Expect.isGreaterThanOrEqual trains.Length 4 "train examples"
+            Expect.isTrue (examples |> List.exists (fun a -> List.head a = "bounds")) "bounds examples"
+            Expect.isTrue (examples |> List.exists (fun a -> a = [ "data"; "fetch" ])) "data fetch"
+
+        for example in examples do
+            testCase (String.Join(" ", example)) <| fun () ->
+                withTempDir <| fun dir ->
+                match example with
+                | "train" :: rest when not (List.contains "--help" rest) ->
+                    let out = Path.Combine(dir, "run")
+                    let args =
+                        shortened example
+                        @ (if mnistData example then [ "--data-dir"; fixture ] else [])
+                        @ [ "--out"; out ]
+                    let code, _, err = runCli args
+                    Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
+                    let run = JsonNode.Parse(File.ReadAllText(Path.Combine(out, "run.json"))).AsObject()
+                    let epochs = run["epochs"].AsArray()
+                    let testError (i: int) = epochs[i].["test_error"].GetValue<float>()
+                    let last = testError (epochs.Count - 1)
+                    if run["data"].["task"].GetValue<string>() = "regression" then
+                        // It learns: the test mse falls well below where the first step left it.
+                        Expect.isLessThan last (0.6 * testError 0) (sprintf "test mse %g after %g at epoch 1" last (testError 0))
+                    else
+                        let classes = run["data"].["classes"].GetValue<int>()
+                        let chance = 1.0 - 1.0 / float classes
+                        Expect.isLessThan last (0.8 * chance) (sprintf "test error %g, chance %g" last chance)
+                | "data" :: "fetch" :: rest ->
+                    // The fixture is not full-size, so the SHA-256 checks (full-size files only) are skipped; the rest is checked.
+                    let code, out, err = runCli ("data" :: "fetch" :: rest @ [ "--data-dir"; fixture ])
+                    Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
+                    Expect.stringContains out "mnist ready" "reports the data"
+                | args ->
+                    let code, out, err = runCli args
+                    Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
+                    Expect.isNonEmpty (out.Trim()) "prints something"
+    ]
