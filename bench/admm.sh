@@ -43,7 +43,7 @@ run_pair() { # data arch train-size extra…
 import json, sys
 a, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 print(f"{sys.argv[3]} {sys.argv[4]} n={sys.argv[5]}: ADMM {a['seconds_per_iteration']:.3f} s/iteration (float64, conditions {a['conditions_verdict']}); "
-      f"SGD epoch {s['seconds']:.3f} s (float32, {s['samples_per_sec']:.0f} samples/s); train mse ADMM {a['train_error']:.4g}")
+      f"SGD epoch {s['seconds']:.3f} s (float32, {s['samples_per_sec']:.0f} samples/s); ADMM train {a['error_kind']} {a['train_error']:.4g}")
 PYEOF
 }
 run_pair product 2-100-100-1 1000
