@@ -31,7 +31,8 @@ let ensureSolvers () =
         [ "/usr/lib/x86_64-linux-gnu/libz3.so"; "/usr/lib/aarch64-linux-gnu/libz3.so"; "/usr/lib/libz3.so"; "/usr/local/lib/libz3.so" ]
         |> List.exists File.Exists
     let missing = [ if not z3 then "libz3-dev"
-                    if not (which "cvc5") then "cvc5" ]
+                    if not (which "cvc5") then "cvc5"
+                    if not (which "z3") then "z3" ]
     if not missing.IsEmpty then
         if which "apt-get" && Environment.UserName = "root" then
             eprintfn "build.fsx: installing %s (SMT solvers for the bound verification tests)…" (String.Join(", ", missing))
@@ -41,7 +42,7 @@ let ensureSolvers () =
                 eprintfn "build.fsx: could not install libz3-dev (apt-get exited %d)." code
                 exit 1
             elif code <> 0 then
-                eprintfn "build.fsx: cvc5 could not be installed; its cross-check tests will be skipped."
+                eprintfn "build.fsx: cvc5/z3 could not be installed; their command-line cross-checks will be skipped."
         elif not z3 then
             eprintfn "build.fsx: libz3 is missing and cannot be installed here; run `sudo apt-get install libz3-dev` (Debian/Ubuntu)."
             exit 1

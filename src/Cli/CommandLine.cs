@@ -15,6 +15,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.BoundsCommand(),
         new BoundLab.Cli.Commands.MeasureCommand(),
         new BoundLab.Cli.Commands.CompressCommand(),
+        new BoundLab.Cli.Commands.VerifyCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

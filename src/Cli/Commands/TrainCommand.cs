@@ -21,6 +21,11 @@ public sealed class TrainCommand : ICommand
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
+        if (AdmmTrainCommand.IsRequested(args))
+        {
+            return AdmmTrainCommand.Run(args);
+        }
+
         var reader = new ArgReader(args);
         if (reader.HelpRequested)
         {

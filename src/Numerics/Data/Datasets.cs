@@ -15,6 +15,7 @@ public static class Datasets
         ("mnist-gaussian", true, PixelVariant.Gaussian, false),
         ("teacher", false, PixelVariant.None, false),
         ("gaussian-mixture", false, PixelVariant.None, false),
+        ("product", false, PixelVariant.None, false),
     ];
 
     /// <summary>Every dataset name <see cref="Load"/> accepts.</summary>
@@ -40,7 +41,12 @@ public static class Datasets
         RejectUnused(name, options);
         if (!mnist)
         {
-            return name == "teacher" ? Teacher.Generate(options) : GaussianMixture.Generate(options);
+            return name switch
+            {
+                "teacher" => Teacher.Generate(options),
+                "product" => ProductData.Generate(options),
+                _ => GaussianMixture.Generate(options),
+            };
         }
 
         string directory = MnistFiles.Ensure(options.DataDir, progress);

@@ -189,7 +189,7 @@ let tests =
             let e = throwsOf<ArgumentException> (fun () -> Datasets.Load(DataOptions "cifar") |> ignore) "unknown"
             for n in Datasets.Names do Expect.stringContains e.Message n "lists the names"
             Expect.equal (List.ofSeq Datasets.Names)
-                [ "mnist"; "mnist-binary"; "mnist-shuffled-pixels"; "mnist-random-pixels"; "mnist-gaussian"; "teacher"; "gaussian-mixture" ]
+                [ "mnist"; "mnist-binary"; "mnist-shuffled-pixels"; "mnist-random-pixels"; "mnist-gaussian"; "teacher"; "gaussian-mixture"; "product" ]
                 "catalog"
             let u = throwsOf<ArgumentException> (fun () -> Datasets.Load(DataOptions("mnist", DataDir = fixture, TeacherWidth = 5)) |> ignore) "unused"
             Expect.stringContains u.Message "TeacherWidth" "names the knob"

@@ -1,0 +1,10 @@
+; expect: sat
+; proves: NOT (η ≤ 1/ℓ for η = 0.100000000000001, ℓ = 10) — the claim is violated (sat)
+(declare-fun ell () Real)
+(declare-fun eta () Real)
+(assert (> ell 0.0))
+(assert (> eta 0.0))
+(assert (= eta (/ 100000000000001.0 1000000000000000.0)))
+(assert (= ell 10.0))
+(assert (not (<= eta (/ 1.0 ell))))
+(check-sat)

@@ -1,0 +1,18 @@
+; expect: unsat
+; proves: rewrite rule exp-ln: exp(ln(x)) = x for x > 0
+(declare-fun x () Real)
+(declare-fun bl.exp (Real) Real)
+(declare-fun bl.ln (Real) Real)
+(assert (> x 0.0))
+(assert (= (bl.exp 0.0) 1.0))
+(assert (> (bl.exp 0.0) 0.0))
+(assert (>= (bl.exp 0.0) (+ 1.0 0.0)))
+(assert (= (bl.ln (bl.exp 0.0)) 0.0))
+(assert (> (bl.exp (bl.ln x)) 0.0))
+(assert (>= (bl.exp (bl.ln x)) (+ 1.0 (bl.ln x))))
+(assert (= (bl.ln (bl.exp (bl.ln x))) (bl.ln x)))
+(assert (=> (> x 0.0) (= (bl.exp (bl.ln x)) x)))
+(assert (=> (< 0.0 (bl.ln x)) (< (bl.exp 0.0) (bl.exp (bl.ln x)))))
+(assert (=> (< (bl.ln x) 0.0) (< (bl.exp (bl.ln x)) (bl.exp 0.0))))
+(assert (not (= (bl.exp (bl.ln x)) x)))
+(check-sat)

@@ -1,0 +1,16 @@
+; expect: unsat
+; proves: rewrite rule exp-one: exp(1) = e
+(declare-fun bl.exp (Real) Real)
+(declare-fun bl.ln (Real) Real)
+(assert (= (bl.exp 0.0) 1.0))
+(assert (and (< 2.718281828 (bl.exp 1.0)) (< (bl.exp 1.0) 2.718281829)))
+(assert (> (bl.exp 0.0) 0.0))
+(assert (>= (bl.exp 0.0) (+ 1.0 0.0)))
+(assert (= (bl.ln (bl.exp 0.0)) 0.0))
+(assert (> (bl.exp 1.0) 0.0))
+(assert (>= (bl.exp 1.0) (+ 1.0 1.0)))
+(assert (= (bl.ln (bl.exp 1.0)) 1.0))
+(assert (=> (< 0.0 1.0) (< (bl.exp 0.0) (bl.exp 1.0))))
+(assert (=> (< 1.0 0.0) (< (bl.exp 1.0) (bl.exp 0.0))))
+(assert (not (= (bl.exp 1.0) (bl.exp 1.0))))
+(check-sat)

@@ -1,0 +1,16 @@
+; expect: unsat
+; proves: rewrite rule ln-one: ln(1) = 0
+(declare-fun bl.exp (Real) Real)
+(declare-fun bl.ln (Real) Real)
+(assert (= (bl.exp 0.0) 1.0))
+(assert (> (bl.exp 0.0) 0.0))
+(assert (>= (bl.exp 0.0) (+ 1.0 0.0)))
+(assert (= (bl.ln (bl.exp 0.0)) 0.0))
+(assert (> (bl.exp (bl.ln 1.0)) 0.0))
+(assert (>= (bl.exp (bl.ln 1.0)) (+ 1.0 (bl.ln 1.0))))
+(assert (= (bl.ln (bl.exp (bl.ln 1.0))) (bl.ln 1.0)))
+(assert (=> (> 1.0 0.0) (= (bl.exp (bl.ln 1.0)) 1.0)))
+(assert (=> (< 0.0 (bl.ln 1.0)) (< (bl.exp 0.0) (bl.exp (bl.ln 1.0)))))
+(assert (=> (< (bl.ln 1.0) 0.0) (< (bl.exp (bl.ln 1.0)) (bl.exp 0.0))))
+(assert (not (= (bl.ln 1.0) 0.0)))
+(check-sat)

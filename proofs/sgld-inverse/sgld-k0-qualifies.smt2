@@ -1,0 +1,16 @@
+; expect: unsat
+; proves: η_k β L² < 1 at k = k₀ = 3 for η = 0.1, β = 25, L = 1, schedule inverse
+(declare-fun L () Real)
+(declare-fun beta () Real)
+(declare-fun eta () Real)
+(declare-fun k () Real)
+(assert (> L 0.0))
+(assert (> beta 0.0))
+(assert (> eta 0.0))
+(assert (and (>= k 1.0) (is_int k)))
+(assert (= eta (/ 1.0 10.0)))
+(assert (= beta 25.0))
+(assert (= L 1.0))
+(assert (= k 3.0))
+(assert (not (< (* (* L L) beta eta (/ 1.0 k)) 1.0)))
+(check-sat)

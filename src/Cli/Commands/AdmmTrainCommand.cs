@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BoundLab.Bounds.Symbolic;
+using BoundLab.Bounds.Verification;
+using BoundLab.Cli.Framework;
+using BoundLab.Numerics;
+using BoundLab.Numerics.Backends;
+using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Losses;
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Optimizers.Admm;
+using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Training;
+
+namespace BoundLab.Cli.Commands;
+
+/// <summary><c>boundlab train --optimizer admm</c>: verifies the ADMM convergence conditions with Z3 first (three-layer
+/// networks), synthesizes the least admissible parameters when none are given, refuses unproved ones unless
+/// <c>--unverified</c>, then trains full-batch in float64 and writes run.json with the per-iteration Lagrangian and residuals.</summary>
+internal static class AdmmTrainCommand
+{
+    public const string Help = """
+        usage: boundlab train --optimizer admm [options]
+          --data NAME            dataset (default product: y = x₁x₂ on [−1,1]², 1000 + 1000 points); others: {datasets}
+          --data-dir DIR, --train-size N, --test-size N   as for other optimizers
+          --arch W0-W1-…-WL      widths (default 2-100-100-1); sigmoid hidden layers, squared loss
+          --no-bias              layers without biases
+          --init I               lecun | he | gaussian (default lecun); --init-std S for gaussian
+          --iterations T         ADMM iterations ≥ 1 (default 30; --epochs is a synonym)
+          --beta1 … --betaL, --lambda   penalties and regularization (exact decimals); all or none.
+                                 none given: the least parameters that Z3 proves admissible are used (three-layer nets)
+          --r1 R1, --r2 R2       the radii r₁, r₂ of the conditions (default 1)
+          --unverified           run even when the conditions are not proved (run.json says so)
+          --timeout S            Z3 limit per obligation in seconds (default 10)
+          --seed S, --out DIR, --force   as for other optimizers
+        """;
+
+    /// <summary>Whether the train arguments select ADMM (so <see cref="TrainCommand"/> hands them over).</summary>
+    public static bool IsRequested(IReadOnlyList<string> args)
+    {
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (string.Equals(args[i], "--optimizer=admm", StringComparison.OrdinalIgnoreCase)) return true;
+            if (args[i] == "--optimizer" && i + 1 < args.Count && string.Equals(args[i + 1], "admm", StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+
+    public static int Run(IReadOnlyList<string> args)
+    {
+        var a = new ArgReader(args);
+        if (a.HelpRequested)
+        {
+            Console.Out.WriteLine(Help.Replace("{datasets}", string.Join(", ", Datasets.Names), StringComparison.Ordinal));
+            return 0;
+        }
+        a.Choice("--optimizer", "admm", "admm");
+        string dataName = a.Choice("--data", "product", Datasets.Names.ToArray());
+        string? dataDir = a.OptionalString("--data-dir");
+        int? trainSize = a.OptionalString("--train-size") is { } ts ? a2i("--train-size", ts) : null;
+        int? testSize = a.OptionalString("--test-size") is { } es ? a2i("--test-size", es) : null;
+        string arch = a.String("--arch", "2-100-100-1");
+        bool bias = !a.Flag("--no-bias");
+        MlpSpec spec;
+        try { spec = MlpSpec.Parse(arch, Activation.Sigmoid, bias); }
+        catch (ArgumentException) { throw UsageException.BadValue("--arch", arch, "positive widths joined by '-', input first, at least two layers, e.g. 2-100-100-1"); }
+        if (spec.Layers < 2) throw UsageException.BadValue("--arch", arch, "at least two weight layers (one hidden layer) for ADMM");
+        var init = Enum.Parse<Initialization>(a.Choice("--init", "lecun", "he", "lecun", "gaussian"), ignoreCase: true);
+        double initStd = a.Double("--init-std", 0.01, 0, double.MaxValue, minExclusive: true);
+        int iterations = a.Int("--iterations", a.Int("--epochs", 30, min: 1), min: 1);
+        var betaText = Enumerable.Range(1, spec.Layers).Select(i => (Option: $"--beta{i}", Text: a.OptionalString($"--beta{i}"))).ToArray();
+        string? lambdaText = a.OptionalString("--lambda");
+        var r1 = a.OptionalString("--r1") is { } r1t ? VerifyCommand.ParsePositive("--r1", r1t) : Rational.One;
+        var r2 = a.OptionalString("--r2") is { } r2t ? VerifyCommand.ParsePositive("--r2", r2t) : Rational.One;
+        bool unverified = a.Flag("--unverified");
+        double timeout = a.Double("--timeout", 10, 0, 86400, minExclusive: true);
+        ulong seed = a.UInt64("--seed", 0);
+        string outDir = a.OptionalString("--out") ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{dataName}-{spec.Arch}-admm");
+        bool force = a.Flag("--force");
+        a.Finish();
+        int given = betaText.Count(b => b.Text is not null) + (lambdaText is null ? 0 : 1);
+        if (given != 0 && given != spec.Layers + 1)
+            throw new UsageException($"give all of {string.Join(", ", betaText.Select(b => b.Option))} and --lambda, or none of them (then the least admissible ones are synthesized); got {given} of {spec.Layers + 1}.");
+        string runJson = Path.Combine(outDir, "run.json");
+        if (File.Exists(runJson) && !force)
+            throw UsageException.BadValue("--out", outDir, "a folder without a finished run (add --force to overwrite it)");
+
+        var wall = Stopwatch.StartNew();
+        var data = Datasets.Load(new DataOptions(dataName, dataDir, trainSize, testSize, 0, seed), new Progress<string>(m => Console.Error.WriteLine(m)));
+        if (data.Train.InputDim != spec.InputDim || data.Train.OutputDim != spec.OutputDim)
+            throw UsageException.BadValue("--arch", arch, $"input width {data.Train.InputDim} and output width {data.Train.OutputDim} for {dataName}");
+
+        var options = new CheckOptions(TimeSpan.FromSeconds(timeout), null, true, TimeSpan.FromSeconds(Math.Min(timeout, 1)));
+        var problem = Problem(data.Train, r1, r2);
+        Console.Error.WriteLine($"conditions data: n = {problem.N}, ‖X‖_F² = {problem.XFroSquared.ToDouble():G10}, ‖Y‖_F² = {problem.YFroSquared.ToDouble():G10} (exact rationals; reproduce with boundlab verify admm --x-fro-squared {problem.XFroSquared} --y-fro-squared {problem.YFroSquared} …)");
+        JsonObject conditions;
+        string verdict;
+        Rational[] exact;
+        if (spec.Layers == AdmmConditions.Depth)
+        {
+            AdmmReport report;
+            if (given == 0)
+            {
+                Console.Error.WriteLine("no β/λ given: synthesizing the least parameters the conditions admit (Z3)…");
+                var synthesis = AdmmVerifier.Synthesize(problem, options);
+                report = synthesis.Proof;
+                conditions = VerifyCommand.SynthesisJson(synthesis);
+                conditions.Remove("obligations_text");
+            }
+            else
+            {
+                var p = betaText.Select(b => VerifyCommand.ParsePositive(b.Option, b.Text!)).ToArray();
+                report = AdmmVerifier.Verify(problem, new AdmmParameters(p[0], p[1], p[2], VerifyCommand.ParsePositive("--lambda", lambdaText!)), options);
+                conditions = VerifyJson.Admm(report);
+            }
+            verdict = VerifyJson.Verdict(report.Verdict);
+            exact = [report.Parameters.Beta1, report.Parameters.Beta2, report.Parameters.Beta3, report.Parameters.Lambda];
+            if (report.Verdict != ClaimVerdict.Proved && !unverified)
+            {
+                string why = report.Verdict == ClaimVerdict.Violated
+                    ? "violated: " + string.Join("; ", report.Conditions.Where(c => c.Result.Verdict == ClaimVerdict.Violated)
+                        .Select(c => $"{c.Condition.Claim} (needs {c.Condition.Name.Split('-')[0]} ≥ {Shown(c)})"))
+                    : "unknown: " + string.Join("; ", report.Conditions.Where(c => c.Result.Verdict == ClaimVerdict.Unknown).Select(c => $"{c.Condition.Claim} ({c.Result.Reason})"));
+                throw new UsageException($"the ADMM convergence conditions are not proved ({why}); omit β/λ to use the least admissible ones, or add --unverified to run anyway.");
+            }
+        }
+        else
+        {
+            verdict = "unknown";
+            conditions = new JsonObject
+            {
+                ["verdict"] = "unknown",
+                ["reason"] = $"no verified convergence condition exists for depth {spec.Layers} (only the three-layer statement of Zeng, Lin, Yao, Zhou, JMLR 2021 is in hand)",
+            };
+            if (given == 0 || !unverified)
+                throw new UsageException($"no verified ADMM convergence condition exists for {spec.Layers} layers (only for 3); give {string.Join(", ", betaText.Select(b => b.Option))}, --lambda and --unverified to run anyway.");
+            exact = betaText.Select(b => VerifyCommand.ParsePositive(b.Option, b.Text!)).Append(VerifyCommand.ParsePositive("--lambda", lambdaText!)).ToArray();
+        }
+
+        var admm = new AdmmOptions(exact[..^1].Select(UpDouble).ToArray(), UpDouble(exact[^1]), bias);
+        var initial = Mlp<float>.Create(spec, RngKey.FromSeed(seed).Split("init"), init, initStd);
+        Console.Error.WriteLine($"ADMM on {spec.Arch} ({spec.ParameterCount:N0} parameters), {data.Train.Count:N0} samples, {iterations} iterations; " +
+                                $"β = [{string.Join(", ", admm.Beta.Select(b => b.ToString("G6", CultureInfo.InvariantCulture)))}], λ = {admm.Lambda:G6}; conditions {verdict}");
+        var result = AdmmTrainer.Train(initial, data.Train, admm, iterations,
+            r => Console.Error.WriteLine($"  iter {r.Iteration,4}: L = {r.Lagrangian:G8}  primal {r.PrimalResidual:G4}  kkt {r.KktResidual:G4}  train loss {r.TrainLoss:G5}  ({r.Seconds:F2} s)"));
+
+        var backend = new CpuBackend();
+        var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, backend, data.Train, LossKind.Squared);
+        var (testLoss, testError) = Evaluation.Evaluate(result.Model, backend, data.Test, LossKind.Squared);
+        Directory.CreateDirectory(outDir);
+        MlpFile.Save(result.Model, Path.Combine(outDir, "weights.bin"));
+        MlpFile.Save(result.Initial, Path.Combine(outDir, "weights-init.bin"));
+        var iters = new JsonArray();
+        foreach (var r in result.History)
+            iters.Add(new JsonObject
+            {
+                ["iteration"] = r.Iteration,
+                ["lagrangian"] = r.Lagrangian,
+                ["primal_residual"] = r.PrimalResidual,
+                ["primal_residuals"] = new JsonArray(r.PrimalResiduals.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
+                ["kkt_residual"] = r.KktResidual,
+                ["train_loss"] = r.TrainLoss,
+                ["seconds"] = r.Seconds,
+            });
+        double perIteration = result.History.Average(r => r.Seconds);
+        var json = new JsonObject
+        {
+            ["boundlab_run"] = 1,
+            ["config"] = new JsonObject
+            {
+                ["data"] = dataName, ["train_size"] = trainSize, ["test_size"] = testSize, ["arch"] = spec.Arch,
+                ["activation"] = "sigmoid", ["bias"] = bias, ["init"] = init.ToString().ToLowerInvariant(), ["loss"] = "squared",
+                ["optimizer"] = "admm", ["iterations"] = iterations, ["seed"] = seed,
+                ["beta"] = new JsonArray(exact[..^1].Select(b => (JsonNode)JsonValue.Create(ExactRoots.ExactText(b))!).ToArray()),
+                ["lambda"] = ExactRoots.ExactText(exact[^1]),
+                ["r1"] = ExactRoots.ExactText(r1), ["r2"] = ExactRoots.ExactText(r2),
+                ["parameters_source"] = given == 0 ? "synthesized" : "given",
+            },
+            ["data"] = new JsonObject
+            {
+                ["name"] = data.Train.Name, ["task"] = data.Train.Task == TaskKind.Regression ? "regression" : "classification",
+                ["n_train"] = data.Train.Count, ["n_test"] = data.Test.Count, ["input_dim"] = data.Train.InputDim,
+            },
+            ["conditions_verdict"] = verdict,
+            ["unverified"] = verdict != "proved",
+            ["conditions"] = conditions,
+            ["authors_defaults"] = new JsonObject
+            {
+                ["beta"] = 1, ["lambda"] = 1e-6, ["lambda_ratio"] = (exact[^1] / Rational.ParseDecimal("1e-6")).ToDouble(),
+            },
+            ["error_kind"] = data.Train.Task == TaskKind.Regression ? "mean squared error" : "0-1 error",
+            ["parameter_count"] = spec.ParameterCount,
+            ["iterations"] = iters,
+            ["lagrangian"] = result.History[^1].Lagrangian,
+            ["primal_residual"] = result.History[^1].PrimalResidual,
+            ["kkt_residual"] = result.History[^1].KktResidual,
+            ["train_error"] = Finite("train_error", trainError),
+            ["test_error"] = Finite("test_error", testError),
+            ["gap"] = Finite("gap", testError - trainError),
+            ["train_loss"] = Finite("train_loss", trainLoss),
+            ["test_loss"] = Finite("test_loss", testLoss),
+            ["seconds_per_iteration"] = perIteration,
+            ["wall_seconds"] = wall.Elapsed.TotalSeconds,
+            ["weights"] = "weights.bin",
+            ["weights_init"] = "weights-init.bin",
+            ["weights_sha256"] = MlpFile.Sha256(result.Model),
+            ["finished_utc"] = DateTime.UtcNow.ToString("O"),
+        };
+        Json.WriteAtomically(runJson, json.ToJsonString(Json.Options));
+        string unit = data.Train.Task == TaskKind.Regression ? "mse" : "error";
+        Console.Error.WriteLine($"done: conditions {verdict}; train {unit} {trainError:G4}, test {unit} {testError:G4}, gap {testError - trainError:G4}; " +
+                                $"{perIteration:F3} s/iteration; wrote {runJson}");
+        return 0;
+    }
+
+    /// <summary>The exact problem data of a training set: n, ‖X‖_F² and ‖Y‖_F² as rationals (sums of squares of the stored floats).</summary>
+    public static AdmmProblem Problem(Dataset train, Rational r1, Rational r2)
+    {
+        var x2 = Rational.Zero;
+        foreach (float v in train.Inputs.Data) { var q = Rational.FromDouble(v); x2 += q * q; }
+        Rational y2;
+        if (train.Labels is not null) y2 = train.Count; // one-hot targets: one 1 per column
+        else
+        {
+            y2 = Rational.Zero;
+            foreach (float v in train.Targets!.Data) { var q = Rational.FromDouble(v); y2 += q * q; }
+        }
+        if (x2.IsZero || y2.IsZero)
+            throw new UsageException($"--data {train.Name}: ‖X‖_F or ‖Y‖_F is 0; the ADMM conditions need both > 0.");
+        return new AdmmProblem(train.Count, x2, y2, r1, r2);
+    }
+
+    /// <summary>The smallest double ≥ r, so a parameter used in float64 is never below its verified exact value.</summary>
+    internal static double UpDouble(Rational r)
+    {
+        double d = r.ToDouble();
+        return Rational.FromDouble(d) < r ? Math.BitIncrement(d) : d;
+    }
+
+    private static string Shown(AdmmConditionVerdict c) =>
+        c.RequiredExact && !ExactRoots.Decimal(c.Required).StartsWith('≈') ? ExactRoots.Decimal(c.Required)
+            : ExactRoots.ExactText(ExactRoots.CeilingDecimal(c.Required, 12)) + " (rounded up)";
+
+    private static int a2i(string option, string text)
+        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw UsageException.BadValue(option, text, "an integer ≥ 1");
+
+    private static double Finite(string name, double v)
+        => double.IsFinite(v) ? v : throw new InvalidOperationException($"{name} is {v}; refusing to write a non-finite number to run.json.");
+}
