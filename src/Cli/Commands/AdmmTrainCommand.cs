@@ -82,9 +82,9 @@ internal static class AdmmTrainCommand
         int given = betaText.Count(b => b.Text is not null) + (lambdaText is null ? 0 : 1);
         if (given != 0 && given != spec.Layers + 1)
             throw new UsageException($"give all of {string.Join(", ", betaText.Select(b => b.Option))} and --lambda, or none of them (then the least admissible ones are synthesized); got {given} of {spec.Layers + 1}.");
-        string runJson = Path.Combine(outDir, "run.json");
-        if (File.Exists(runJson) && !force)
-            throw UsageException.BadValue("--out", outDir, "a folder without a finished run (add --force to overwrite it)");
+        // The same folder rules as every other optimizer: checked, locked and cleaned before any data is loaded.
+        using RunFolder folder = RunFolder.Open(outDir, resume: false, force);
+        string runJson = folder.RunJson;
 
         var wall = Stopwatch.StartNew();
         var data = Datasets.Load(new DataOptions(dataName, dataDir, trainSize, testSize, 0, seed), new Progress<string>(m => Console.Error.WriteLine(m)));
@@ -148,9 +148,8 @@ internal static class AdmmTrainCommand
         var backend = new CpuBackend();
         var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, backend, data.Train, LossKind.Squared);
         var (testLoss, testError) = Evaluation.Evaluate(result.Model, backend, data.Test, LossKind.Squared);
-        Directory.CreateDirectory(outDir);
-        MlpFile.Save(result.Model, Path.Combine(outDir, "weights.bin"));
-        MlpFile.Save(result.Initial, Path.Combine(outDir, "weights-init.bin"));
+        folder.WriteFile("weights.bin", tmp => MlpFile.Save(result.Model, tmp));
+        folder.WriteFile("weights-init.bin", tmp => MlpFile.Save(result.Initial, tmp));
         var iters = new JsonArray();
         foreach (var r in result.History)
             iters.Add(new JsonObject
