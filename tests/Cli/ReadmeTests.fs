@@ -78,6 +78,15 @@ let tests =
                     let code, out, err = runCli ("data" :: "fetch" :: rest @ [ "--data-dir"; fixture ])
                     Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
                     Expect.stringContains out "mnist ready" "reports the data"
+                | cmd :: "RUN_DIR" :: rest ->
+                    // Commands on a saved run: a small run trained on the fixture stands for RUN_DIR.
+                    let run = Path.Combine(dir, "run")
+                    let code, _, err =
+                        runCli [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-32-10"; "--epochs"; "1"; "--out"; run ]
+                    Expect.equal code 0 (sprintf "training the run; stderr: %s" err)
+                    let code, out, err = runCli (cmd :: run :: rest)
+                    Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
+                    Expect.isNonEmpty (out.Trim()) "prints something"
                 | args ->
                     let code, out, err = runCli args
                     Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
