@@ -13,6 +13,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.DataCommand(),
         new BoundLab.Cli.Commands.BenchCommand(),
         new BoundLab.Cli.Commands.BoundsCommand(),
+        new BoundLab.Cli.Commands.CompressCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>

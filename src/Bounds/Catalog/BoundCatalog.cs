@@ -9,13 +9,16 @@ public static class BoundCatalog
 {
     private static readonly Lazy<IReadOnlyList<BoundEntry>> entries = new(() => new[]
     {
-        Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(),
-        Vc.Mohri(), Vc.Vapnik(),
+        Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(), Baselines.TestSetBinomialExact(),
+        Vc.Mohri(), Vc.Vapnik(), Vc.ReluBhlm19(),
         Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
         Spectral.Bft(2), Spectral.Bft(3),
         PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
         Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
+        CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
+        CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
+        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Information.Haghifam20(), Conv.Graf22(), Conv.Ledent21(),
     });
 
     /// <summary>All entries, in catalog order.</summary>

@@ -15,6 +15,10 @@ public enum BoundFamily
     PacBayes,
     /// <summary>Algorithmic-stability bounds (`stability`).</summary>
     Stability,
+    /// <summary>Occam and compression bounds on a coded hypothesis (`compression`).</summary>
+    Compression,
+    /// <summary>Information-theoretic (mutual-information) bounds (`information`).</summary>
+    Information,
 }
 
 /// <summary>What an entry's value bounds.</summary>
@@ -42,7 +46,7 @@ public enum Provenance
 /// <summary>Wire names of the classification enums, as used by the CLI and JSON output.</summary>
 public static class Classification
 {
-    /// <summary>`baseline`, `vc`, `rademacher`, `spectral`, `pac-bayes` or `stability`.</summary>
+    /// <summary>`baseline`, `vc`, `rademacher`, `spectral`, `pac-bayes`, `stability`, `compression` or `information`.</summary>
     public static string Name(this BoundFamily family) => family switch
     {
         BoundFamily.Baseline => "baseline",
@@ -51,6 +55,8 @@ public static class Classification
         BoundFamily.Spectral => "spectral",
         BoundFamily.PacBayes => "pac-bayes",
         BoundFamily.Stability => "stability",
+        BoundFamily.Compression => "compression",
+        BoundFamily.Information => "information",
         _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Unknown bound family."),
     };
 

@@ -133,5 +133,6 @@ public sealed record EvaluationForm(Expr Formula, IReadOnlyList<NamedTerm> Terms
         FunctionKind.Min => Expr.Min(args),
         FunctionKind.Max => Expr.Max(args),
         FunctionKind.KlInv => Expr.KlInv(args[0], args[1]),
+        FunctionKind.BinomInv => Expr.BinomInv(args[0], args[1], args[2]),
     };
 }

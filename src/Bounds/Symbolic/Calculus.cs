@@ -85,6 +85,10 @@ public static class Calculus
         FunctionKind.Min or FunctionKind.Max => DependsOn(f, x) ? throw new NotSupportedException(
             $"Cannot differentiate {f} with respect to {x}: {f.Kind} is not differentiable where its arguments tie; differentiate each branch.") : Expr.Zero,
         FunctionKind.KlInv => DKlInv(f, x),
+        // ∂bin⁻¹/∂δ = −1/(n C(n−1, qn) p^{qn} (1 − p)^{n−1−qn}) needs the binomial coefficient of a symbolic count, which
+        // the core cannot write; the node is refused like min/max rather than differentiated wrongly.
+        FunctionKind.BinomInv => DependsOn(f, x) ? throw new NotSupportedException(
+            $"Cannot differentiate {f} with respect to {x}: the derivative of the binomial-tail inversion needs a binomial coefficient of a symbolic count.") : Expr.Zero,
     };
 
     private static Expr DKlInv(Function f, string x)
@@ -106,6 +110,7 @@ public static class Calculus
             FunctionKind.Min => Expr.Min(args),
             FunctionKind.Max => Expr.Max(args),
             FunctionKind.KlInv => Expr.KlInv(args[0], args[1]),
+            FunctionKind.BinomInv => Expr.BinomInv(args[0], args[1], args[2]),
         };
     }
 

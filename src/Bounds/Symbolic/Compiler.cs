@@ -14,6 +14,7 @@ public static class Compiler
     private static readonly MethodInfo MinM = typeof(Math).GetMethod(nameof(Math.Min), [typeof(double), typeof(double)])!;
     private static readonly MethodInfo MaxM = typeof(Math).GetMethod(nameof(Math.Max), [typeof(double), typeof(double)])!;
     private static readonly MethodInfo KlInverse = typeof(KlDivergence).GetMethod(nameof(KlDivergence.Inverse))!;
+    private static readonly MethodInfo BinomInverse = typeof(BinomialTail).GetMethod(nameof(BinomialTail.Inverse))!;
     private static readonly MethodInfo ExpM1M = typeof(Elementary).GetMethod(nameof(Elementary.ExpM1))!;
 
     /// <summary>
@@ -105,6 +106,7 @@ public static class Compiler
                         FunctionKind.Min => args.Skip(1).Aggregate(args[0], (acc, a) => LE.Call(MinM, acc, a)),
                         FunctionKind.Max => args.Skip(1).Aggregate(args[0], (acc, a) => LE.Call(MaxM, acc, a)),
                         FunctionKind.KlInv => LE.Call(KlInverse, args[0], args[1]),
+                        FunctionKind.BinomInv => LE.Call(BinomInverse, args[0], args[1], args[2]),
                     };
                 }
             default:

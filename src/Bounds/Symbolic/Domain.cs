@@ -43,4 +43,6 @@ public enum FunctionKind
     KlInv,
     /// <summary>e^x − 1 (one argument), evaluated without the cancellation of exp(x) − 1 for small x.</summary>
     Expm1,
+    /// <summary>Langford's binomial-tail inversion bin⁻¹(q, n, δ) = sup{p : P(Bin(n, p) ≤ qn) ≥ δ} (three arguments).</summary>
+    BinomInv,
 }

@@ -31,6 +31,7 @@ public static class Evaluator
             FunctionKind.Min => f.Arguments.Min(a => Eval(a, values)),
             FunctionKind.Max => f.Arguments.Max(a => Eval(a, values)),
             FunctionKind.KlInv => KlDivergence.Inverse(Eval(f.Arguments[0], values), Eval(f.Arguments[1], values)),
+            FunctionKind.BinomInv => BinomialTail.Inverse(Eval(f.Arguments[0], values), Eval(f.Arguments[1], values), Eval(f.Arguments[2], values)),
         },
         _ => throw new NotSupportedException($"Cannot evaluate node {e.GetType().Name}."),
     };

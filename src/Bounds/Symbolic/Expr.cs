@@ -80,6 +80,9 @@ public abstract partial class Expr : IEquatable<Expr>
     /// <summary>kl⁻¹(q, c) = sup{p ∈ [q, 1] : kl(q‖p) ≤ c}, the inverse of the binary KL divergence in its second argument.</summary>
     public static Expr KlInv(Expr q, Expr c) => Functions.KlInv(q, c);
 
+    /// <summary>bin⁻¹(q, n, δ) = sup{p ∈ [0, 1] : P(X ≤ qn | X ~ Bin(n, p)) ≥ δ}, the exact test-set bound (qn an integer).</summary>
+    public static Expr BinomInv(Expr q, Expr n, Expr delta) => Functions.BinomInv(q, n, delta);
+
     /// <summary>Sum.</summary>
     public static Expr operator +(Expr a, Expr b) => Add(a, b);
     /// <summary>Difference.</summary>

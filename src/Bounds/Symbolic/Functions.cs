@@ -34,6 +34,17 @@ internal static class Functions
         return Rewrite(new Function(FunctionKind.Expm1, [x]));
     }
 
+    public static Expr BinomInv(Expr q, Expr n, Expr delta)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(n);
+        ArgumentNullException.ThrowIfNull(delta);
+        if (q is UndefinedValue || n is UndefinedValue || delta is UndefinedValue || q is Infinity || delta is Infinity) return Expr.Undefined;
+        if (q is Number nq && (nq.Value.Sign < 0 || nq.Value > Rational.One)) return Expr.Undefined;
+        if (delta is Number nd && (nd.Value.Sign <= 0 || nd.Value >= Rational.One)) return Expr.Undefined;
+        return Rewrite(new Function(FunctionKind.BinomInv, [q, n, delta]));
+    }
+
     public static Expr KlInv(Expr q, Expr c)
     {
         ArgumentNullException.ThrowIfNull(q);

@@ -75,6 +75,7 @@ public static class LatexPrinter
                         FunctionKind.Min => (@"\min\left(", @"\right)"),
                         FunctionKind.Max => (@"\max\left(", @"\right)"),
                         FunctionKind.KlInv => (@"\operatorname{kl}^{-1}\left(", @"\right)"),
+                        FunctionKind.BinomInv => (@"\operatorname{Bin}^{-1}\left(", @"\right)"),
                     };
                     sb.Append(open);
                     for (int i = 0; i < f.Arguments.Count; i++)

@@ -135,7 +135,8 @@ public sealed class Parser
                 "min" => Expr.Min(args),
                 "max" => Expr.Max(args),
                 "klinv" => args.Count == 2 ? Expr.KlInv(args[0], args[1]) : throw ArityError(at, "klinv", 2, args.Count),
-                _ => throw new ParseException(text, at, "a function (ln, log, exp, expm1, sqrt, min, max, klinv)", $"'{name}'"),
+                "bininv" => args.Count == 3 ? Expr.BinomInv(args[0], args[1], args[2]) : throw ArityError(at, "bininv", 3, args.Count),
+                _ => throw new ParseException(text, at, "a function (ln, log, exp, expm1, sqrt, min, max, klinv, bininv)", $"'{name}'"),
             };
 
             Expr Unary(Func<Expr, Expr> f) => args.Count == 1 ? f(args[0]) : throw ArityError(at, name, 1, args.Count);

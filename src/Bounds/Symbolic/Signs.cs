@@ -21,6 +21,8 @@ public static class Signs
         Function { Kind: FunctionKind.Max } f => f.Arguments.Any(IsPositive),
         // kl⁻¹(q, c) ≥ q.
         Function { Kind: FunctionKind.KlInv } f => IsPositive(f.Arguments[0]),
+        // bin⁻¹(q, n, δ) > 0 for δ < 1 (P(X ≤ k) = 1 > δ at p = 0).
+        Function { Kind: FunctionKind.BinomInv } => true,
         _ => false,
     };
 

@@ -22,7 +22,7 @@ public sealed partial class SmtLibEncoder
     private readonly List<string> axioms = [];
     private readonly List<string> expArguments = [];
     private readonly List<string> lnArguments = [];
-    private bool usesPi, usesKlInv;
+    private bool usesPi, usesKlInv, usesBinomInv;
 
     /// <summary>The SMT-LIB term of e, registering the declarations and axioms it needs.</summary>
     public string Term(Expr e)
@@ -48,6 +48,7 @@ public sealed partial class SmtLibEncoder
             sb.AppendLine("(declare-fun bl.ln (Real) Real)");
         }
         if (usesKlInv) sb.AppendLine("(declare-fun bl.klinv (Real Real) Real)");
+        if (usesBinomInv) sb.AppendLine("(declare-fun bl.bininv (Real Real Real) Real)");
         foreach (var d in freshDeclarations) sb.AppendLine(d);
         foreach (var s in symbols.Values) sb.Append("(assert ").Append(DomainConstraint(s)).AppendLine(")");
         if (usesPi) sb.AppendLine("(assert (and (< 3.14159265 bl.pi) (< bl.pi 3.14159266)))");
@@ -98,7 +99,18 @@ public sealed partial class SmtLibEncoder
         FunctionKind.Min => MinMaxTerm(f, "<="),
         FunctionKind.Max => MinMaxTerm(f, ">="),
         FunctionKind.KlInv => KlInvTerm(Term(f.Arguments[0]), Term(f.Arguments[1])),
+        FunctionKind.BinomInv => BinomInvTerm(Term(f.Arguments[0]), Term(f.Arguments[1]), Term(f.Arguments[2])),
     };
+
+    private string BinomInvTerm(string q, string n, string delta)
+    {
+        usesBinomInv = true;
+        string p = $"(bl.bininv {q} {n} {delta})";
+        // bin⁻¹(q, n, δ) ∈ (0, 1] for δ ∈ (0, 1): P(X ≤ qn) = 1 > δ at p = 0. (It is ≥ q only when qn is an integer and
+        // δ ≤ 1/2, which the encoder cannot see, so that is not asserted.)
+        axioms.Add($"(=> (and (> {delta} 0.0) (< {delta} 1.0)) (and (< 0.0 {p}) (<= {p} 1.0)))");
+        return p;
+    }
 
     private string LnTerm(string b)
     {

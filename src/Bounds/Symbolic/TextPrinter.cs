@@ -90,6 +90,7 @@ public static class TextPrinter
                     FunctionKind.Min => "min",
                     FunctionKind.Max => "max",
                     FunctionKind.KlInv => u ? "kl⁻¹" : "klinv",
+                    FunctionKind.BinomInv => u ? "bin⁻¹" : "bininv",
                 });
                 sb.Append('(');
                 for (int i = 0; i < f.Arguments.Count; i++)

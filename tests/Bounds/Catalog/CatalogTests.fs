@@ -16,7 +16,12 @@ let tests =
                             "hrs16-convex", [ "L"; "n"; "sum_alpha" ]
                             "hrs16-nonconvex", [ "L"; "beta"; "c"; "n"; "T" ]
                             "dr17", [ "mc_error"; "mc_samples"; "kl"; "j"; "n"; "delta"; "delta_mc" ]
-                            "llq20-gld", [ "C"; "n"; "grad_sum" ] ] ->
+                            "llq20-gld", [ "C"; "n"; "grad_sum" ]
+                            "pacbayes-catoni-grid", [ "emp_risk"; "kl"; "n"; "C"; "delta" ]
+                            "occam-kl", [ "train_error"; "code_length_bits"; "n"; "delta" ]
+                            "lotfi22-compression", [ "train_error"; "code_length_bits"; "n"; "C"; "delta" ]
+                            "test-set-binomial-exact", [ "test_error"; "n_test"; "delta" ]
+                            "cmi-sz20", [ "cmi"; "n" ] ] ->
             testCase $"{id} has inputs {inputs}" <| fun () ->
                 let e = BoundCatalog.Get id
                 Expect.equal [ for i in e.Inputs -> i.Name ] inputs "input names"
@@ -45,13 +50,14 @@ let tests =
             let byProvenance p = [ for e in BoundCatalog.All do if e.Provenance = p then e.Id ] |> Set.ofList
             Expect.equal (byProvenance Provenance.Verified)
                 (set [ "test-set-hoeffding"; "test-set-binomial"; "vc-mohri"; "vc-vapnik"; "margin-mohri"; "margin-mohri-uniform"
-                       "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld" ]) "verified entries"
+                       "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld"
+                       "margin-mohri-grid"; "margin-mohri-multiclass-grid"; "occam-kl"; "lotfi22-compression"; "test-set-binomial-exact" ]) "verified entries"
             Expect.equal (byProvenance Provenance.Measure)
                 (set [ "neyshabur2015-frobenius"; "bft-normalized-margin"; "nbs18-spectral"; "mou18-stability"; "mou18-pacbayes" ]) "measures"
 
         yield testCase "families have their wire names" <| fun () ->
-            Expect.equal [ for f in [ BoundFamily.Vc; BoundFamily.Rademacher; BoundFamily.Spectral; BoundFamily.PacBayes; BoundFamily.Stability; BoundFamily.Baseline ] -> f.Name() ]
-                [ "vc"; "rademacher"; "spectral"; "pac-bayes"; "stability"; "baseline" ] "names"
+            Expect.equal [ for f in [ BoundFamily.Vc; BoundFamily.Rademacher; BoundFamily.Spectral; BoundFamily.PacBayes; BoundFamily.Stability; BoundFamily.Baseline; BoundFamily.Compression; BoundFamily.Information ] -> f.Name() ]
+                [ "vc"; "rademacher"; "spectral"; "pac-bayes"; "stability"; "baseline"; "compression"; "information" ] "names"
 
         yield testCase "VC entries are binary-only, PAC-Bayes and stability are not" <| fun () ->
             for e in BoundCatalog.All do

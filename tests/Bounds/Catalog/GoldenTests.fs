@@ -35,6 +35,21 @@ let private cases : (string * (string * float) list * float) list = [
     "bft-normalized-margin", [ "margin", 2.; "spectral_complexity", 1000.; "x_norm", 3000.; "n", 60000. ], 0.04
     "mou18-stability", [ "k0", 10.; "L", 1.; "beta", 100.; "eta_sum", 5.; "n", 50000. ], 0.00064721359549995794
     "mou18-pacbayes", [ "beta", 100.; "weighted_grad_sum", 0.3; "n", 50000. ], 0.024494897427831781
+    // Issue 12 entries: golden.py, section "issue 12 entries" (test-set-binomial-exact: binom_inv, mpmath betainc).
+    "test-set-binomial-exact", [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ], 0.022459353017102349
+    // golden.py, section "issue 12 entries, part 2".
+    "vc-relu-bhlm19", [ "train_error", 0.01; "n", 1e6; "depth", 2.; "cumulative_params", 15711.; "weighted_units", 12.; "delta", 0.05 ], 0.98261447343243425
+    "nlbls19-two-layer", [ "margin_loss", 0.01; "gamma", 5.; "v_frob", 3.; "u_dist", 4.; "x_rms", 9.3; "init_hidden_rms", 6.; "k", 10.; "width", 1024.; "n", 60000.; "delta", 0.01 ], 4.2387851524304377
+    "nbs18-pacbayes-spectral", [ "margin_loss", 0.02; "gamma", 5.; "spec_prod", 20.; "frob_ratio_sum", 6.; "input_norm", 10.; "depth", 3.; "width", 784.; "n", 60000.; "delta", 0.05 ], 13869.317296037423
+    "cmi-sz20", [ "cmi", 50.; "n", 60000. ], 0.040824829046386302
+    "haghifam20-ld", [ "incoherence_sum", 2.5e5; "n", 20000. ], 0.017677669529663688
+    "graf22-conv", [ "ramp_loss", 0.05; "gamma", 4.; "x_norm", 3000.; "lip_prod", 50.; "ratio_sum", 7.; "depth", 6.; "max_params", 36864.; "n", 50000.; "delta", 0.05 ], 56483.123523535898
+    "ledent21-conv", [ "ramp_loss", 0.05; "ledent_r", 40.; "ledent_gamma", 1e6; "ledent_bar_w", 65536.; "n", 50000.; "delta", 0.05 ], 22277.377619497147
+    "pacbayes-catoni-grid", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15489504926899058
+    "margin-mohri-grid", [ "emp_margin_loss", 0.05; "rho", 0.5; "rademacher", 0.01; "n", 10000.; "delta", 0.05 ], 0.15904798597722213
+    "margin-mohri-multiclass-grid", [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 10.; "n", 60000.; "delta", 0.05 ], 0.079142942868145048
+    "occam-kl", [ "train_error", 0.02; "code_length_bits", 20000.; "n", 60000.; "delta", 0.05 ], 0.26567577362530032
+    "lotfi22-compression", [ "train_error", 0.02; "code_length_bits", 20000.; "n", 60000.; "C", 3.; "delta", 0.05 ], 0.26611629682143554
 ]
 
 [<Tests>]
@@ -73,5 +88,8 @@ let tests =
             let kl = (eval "test-set-binomial" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
             let hoeffding = (eval "test-set-hoeffding" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
             Expect.isGreaterThan kl 0.022459353017102349 "kl form is looser than the exact tail"
+            let exact = (eval "test-set-binomial-exact" [ "test_error", 0.02; "n_test", 10000.; "delta", 0.05 ]).Value
+            Expect.isGreaterThanOrEqual exact 0.022459353017102349 "exact entry is never below the exact root"
+            Expect.isLessThan exact kl "and tighter than the kl (Chernoff) form"
             Expect.isLessThan kl hoeffding "kl form is tighter than Hoeffding here"
     ]

@@ -182,3 +182,82 @@ for j in (int(floor(jstar)), int(ceil(jstar))):
 
 print("# margin-mohri-multiclass: emp_margin_loss=0.05, rho=2, rademacher_pi1=0.001, k=10, n=60000, delta=0.05")
 show("margin-mohri-multiclass", mpf("0.05") + 4 * 10 / mpf(2) * mpf("0.001") + sqrt(log(1 / mpf("0.05")) / (2 * 60000)))
+
+
+print("# issue 12 entries (formulas re-typed from SOURCES.md, second table)")
+ALPHA = mpf(1) / 10000
+
+
+def catoni(risk, kl, n, C, delta):
+    return (1 - exp(-(C * risk + (kl + log(1 / delta)) / n))) / (1 - exp(-C))
+
+
+def catoni_grid(risk, kl, n, C, delta):
+    """Lotfi et al. pac_bayes_bound_opt with g = ln(nC): lambda = nC on the grid (1+alpha)^j, delta/(j+2)^2."""
+    risk, kl, n, C, delta = map(mpf, (risk, kl, n, C, delta))
+    g = log(n * C)
+    q = risk + ((1 + ALPHA) / exp(g)) * (kl - log(delta) + 2 * log(2 + g / log(1 + ALPHA)))
+    a = exp(g) / n
+    return (1 - exp(-a * q)) / (1 - exp(-a))
+
+
+show("pacbayes-catoni-grid", catoni_grid("0.03", 5000, 60000, 2, "0.025"))
+show("  pacbayes-catoni at the same point", catoni(mpf("0.03"), 5000, 60000, 2, mpf("0.025")))
+k, i, rho_g, w = grid_snap(mpf("0.5"), mpf("1.1"), up=False)
+show("margin-mohri-grid", mpf("0.05") + 2 / rho_g * mpf("0.01") + 3 * sqrt(log(2 / (mpf("0.05") * w)) / (2 * 10000)))
+print(f"  rho grid point k={k} i={i}")
+k, i, rho_g, w = grid_snap(mpf(2), mpf("1.1"), up=False)
+show("margin-mohri-multiclass-grid", mpf("0.05") + 4 * 10 / rho_g * mpf("0.001") + sqrt(log(1 / (mpf("0.05") * w)) / (2 * 60000)))
+print(f"  rho grid point k={k} i={i}")
+show("occam-kl", kl_inv(mpf("0.02"), (20000 * log(2) + log(1 / mpf("0.05"))) / 60000))
+show("lotfi22-compression", catoni_grid("0.02", 20000 * log(2), 60000, 3, "0.05"))
+
+
+def binom_inv(k, n, delta):
+    """sup{p : P(X <= k | n, p) >= delta}, P(X <= k) = I_{1-p}(n-k, k+1) (mpmath betainc, regularized), 400-step bisection."""
+    from mpmath import betainc
+    lo, hi = mpf(0), mpf(1)
+    for _ in range(400):
+        mid = (lo + hi) / 2
+        if betainc(n - k, k + 1, 0, 1 - mid, regularized=True) >= delta:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+print("# test-set-binomial-exact: (k, n, delta) -> root of I_{1-p}(n-k, k+1) = delta")
+for k, n, d in [(200, 10000, "0.05"), (0, 1000, "0.05"), (10, 20, "0.01"), (123, 10000, "1e-6"), (3, 60000, "0.001")]:
+    show(f"  binom_inv({k}, {n}, {d})", binom_inv(k, n, mpf(d)))
+show("  closed form k=0: 1 - 0.05^(1/1000)", 1 - mpf("0.05") ** (mpf(1) / 1000))
+
+
+print("# issue 12 entries, part 2")
+def log2(x): return log(x) / log(2)
+# vc-relu-bhlm19: D = L + cum*log2(4ep U log2(2ep U)), p = 2; arch 784-10-1 with biases: L=2, cum=7850+7861, U=10+2
+D = 2 + 15711 * log2(4 * e * 2 * 12 * log2(2 * e * 2 * 12))
+show("  D (784-10-1)", D)
+n = mpf(10) ** 6
+show("vc-relu-bhlm19", mpf("0.01") + sqrt(2 * D * log(e * n / D) / n) + sqrt(log(1 / mpf("0.05")) / (2 * n)))
+# nlbls19-two-layer (authors' code 'Our bound', gap = sqrt(measure/m))
+c, h, m, g, dl = 10, 1024, mpf(60000), mpf(5), mpf("0.01")
+R = 3 * sqrt(2) * (sqrt(2 * c) + 1) * (3 + 1) * (6 + 4 * mpf("9.3") + 1) / g
+show("nlbls19-two-layer", mpf("0.01") + (R + 3 * sqrt(5 * h + log(max(1, g * sqrt(m)) / dl))) / sqrt(m))
+# nbs18-pacbayes-spectral: gamma down, spec_prod up on 1.1^k; delta times both weights
+kg, ig, gg, wg = grid_snap(mpf(5), mpf("1.1"), up=False)
+ks, is_, sg, ws = grid_snap(mpf(20), mpf("1.1"), up=True)
+d, B, hh, RF, m = 3, 10, 784, 6, mpf(60000)
+KL = 42 ** 2 * d ** 2 * B ** 2 * hh * log(4 * hh * d) * sg ** 2 * RF / (2 * gg ** 2)
+show("nbs18-pacbayes-spectral", mpf("0.02") + 4 * sqrt((KL + log(6 * m / (mpf("0.05") * wg * ws))) / (m - 1)))
+show("cmi-sz20", sqrt(2 * mpf(50) / 60000))
+# graf22-conv: ramp 0.05, gamma 4 (grid down), x_norm 3000, lip_prod 50, ratio_sum 7, depth 6, max_params 36864, n 50000, delta 0.05
+kg, ig, gg, wg = grid_snap(mpf(4), mpf("1.1"), up=False)
+n = mpf(50000)
+C = 4 / gg * 3000 / sqrt(n) * 50
+rad = 4 / n + 12 * (1 + log(n - 1)) / sqrt(n) * sqrt(log(2 * 36864)) * (C ** (mpf(2) / 3) * 7 + 6) ** (mpf(3) / 2)
+show("graf22-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / (mpf("0.05") * wg)) / (2 * n)))
+# ledent21-conv: ramp 0.05, R 40, Gamma 1e6, barW 65536, n 50000, delta 0.05
+rad = 4 / n + 768 * 40 * sqrt(log(32 * mpf(10) ** 6 * n ** 2 + 7 * 65536 * n) / log(2)) * log(n) / sqrt(n)
+show("ledent21-conv", mpf("0.05") + 2 * rad + 3 * sqrt(log(2 / mpf("0.05")) / (2 * n)))
+# haghifam20-ld: sqrt(incoherence_sum)/(n sqrt 2), incoherence_sum 2.5e5, n 20000
+show("haghifam20-ld", sqrt(mpf("2.5e5")) / (20000 * sqrt(2)))

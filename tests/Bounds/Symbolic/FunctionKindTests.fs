@@ -37,6 +37,20 @@ let private row kind =
                        let mid = 0.5 * (lo + hi)
                        if kl mid > x then hi <- mid else lo <- mid
                    hi }
+    | FunctionKind.BinomInv ->
+        // bin⁻¹(q, 20, q): k = 20q ∈ {1, 6, 12} at the test points; x does not occur, so ∂/∂x = 0.
+        Some { Sample = Expr.BinomInv(q, Expr.Num(20, 1), q); Unicode = "bin⁻¹(q, 20, q)"; Latex = @"\operatorname{Bin}^{-1}\left(q, 20, q\right)"
+               Smt = "(bl.bininv q 20.0 q)"
+               // Plain bisection on the binomial CDF summed term by term in floats, 200 steps: a second implementation.
+               Reference = fun _ _ q ->
+                   let n, k = 20, int (round (20.0 * q))
+                   let choose n j = Seq.fold (fun acc i -> acc * float (n - i + 1) / float i) 1.0 (seq { 1 .. j })
+                   let cdf p = Seq.sum (seq { for j in 0 .. k -> choose n j * p ** float j * (1.0 - p) ** float (n - j) })
+                   let mutable lo, hi = 0.0, 1.0
+                   for _ in 1 .. 200 do
+                       let mid = 0.5 * (lo + hi)
+                       if cdf mid >= q then lo <- mid else hi <- mid
+                   hi }
     | _ -> None
 
 let kinds = Enum.GetValues<FunctionKind>() |> List.ofArray

@@ -63,7 +63,7 @@ let tests =
                 "2 +", 3, "a number, a name or '('"
                 "(x + 1", 6, "')'"
                 "x $ y", 2, "an operator or the end of input"
-                "foo(x)", 0, "a function (ln, log, exp, expm1, sqrt, min, max, klinv)"
+                "foo(x)", 0, "a function (ln, log, exp, expm1, sqrt, min, max, klinv, bininv)"
                 "klinv(q)", 0, "2 argument(s) for klinv"
                 "ln(x, y)", 0, "1 argument(s) for ln"
                 "2e", 1, "an operator or the end of input"

@@ -35,4 +35,23 @@ internal static class Baselines
             Provenance.Verified, "verified (derivation): relative-entropy Chernoff bound inverted; golden.py compares it with the exact binomial-tail inversion. The tutorial's statement itself was not reached.",
             formula: Expr.KlInv(err, budget));
     }
+
+    // Langford (2005), Tutorial on practical prediction theory for classification, test-set bound in its exact form:
+    // P(R̂ ≤ k/n) = Σ_{j≤k} C(n, j) p^j (1 − p)^{n−j} is decreasing in p, so with probability ≥ 1 − δ the true error
+    // is at most Bin⁻¹ = sup{p : P(X ≤ k | n, p) ≥ δ}. BinomialTail.Inverse returns a value never below that root.
+    internal static BoundEntry TestSetBinomialExact()
+    {
+        var b = new EntryBuilder();
+        var err = b.Input("test_error", "error rate k/n_test on a held-out test set never used in training (k an integer count)", InputDomain.UnitInterval);
+        var n = b.Input("n_test", "number of test examples", InputDomain.PositiveInteger);
+        var delta = b.Delta("delta", "test-set binomial tail");
+        b.Require("test_error", "test_error · n_test is an integer (a count of errors)",
+            v => Math.Abs(v["test_error"] * v["n_test"] - Math.Round(v["test_error"] * v["n_test"])) <= 1e-9 * Math.Max(1, v["test_error"] * v["n_test"]),
+            v => $"{EntryBuilder.Show(v, "test_error")} times {EntryBuilder.Show(v, "n_test")} is {InputDomains.Format(v["test_error"] * v["n_test"])}, not a whole number of errors: give test_error = k/n_test.");
+        b.Term("test error", err);
+        return b.Build("test-set-binomial-exact", "Exact binomial-tail inversion test-set bound", BoundFamily.Baseline, BoundTarget.TestError,
+            new Citation("Langford", 2005, "Tutorial on practical prediction theory for classification", "test set bound, exact binomial-tail inversion"),
+            Provenance.Verified, "verified (derivation): the binomial tail P(X ≤ k) is decreasing in p, so its inversion at δ is a (1 − δ) upper confidence bound; computed by a certified bisection (never below the true inverse) and checked against mpmath's incomplete beta. The tutorial's statement itself was not reached (SOURCES.md).",
+            formula: Expr.BinomInv(err, n, delta));
+    }
 }

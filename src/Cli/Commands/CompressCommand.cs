@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BoundLab.Bounds.Catalog;
+using BoundLab.Bounds.Catalog.Compression;
+using BoundLab.Cli.Framework;
+using BoundLab.Numerics.Backends;
+using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Losses;
+using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Training;
+
+namespace BoundLab.Cli.Commands;
+
+/// <summary>
+/// <c>boundlab compress RUN_DIR</c>: quantizes the weights of a saved run (uniform or k-means levels), codes them
+/// (arithmetic or Huffman, lengths computed exactly), measures the quantized network's training error and evaluates
+/// occam-kl and lotfi22-compression (Lotfi et al. 2022) on it.
+/// </summary>
+public sealed class CompressCommand : ICommand
+{
+    private readonly TextWriter? output;
+
+    /// <summary>Writes to standard output.</summary>
+    public CompressCommand() { }
+
+    /// <summary>Writes to the given writer (tests capture output this way).</summary>
+    public CompressCommand(TextWriter output) => this.output = output;
+
+    private TextWriter Out => output ?? Console.Out;
+
+    /// <inheritdoc/>
+    public string Name => "compress";
+
+    /// <inheritdoc/>
+    public string Summary => "quantize a saved run's weights, code them, and evaluate the compression bounds";
+
+    private const string Help =
+        "usage: boundlab compress RUN_DIR [--levels K] [--quantizer uniform|kmeans] [--coder arithmetic|huffman]\n" +
+        "                         [--delta D] [--threads N] [--json]\n" +
+        "  RUN_DIR      a folder written by `boundlab train` (run.json, weights.bin)\n" +
+        "  --levels     number of quantization levels, 2 … 65536 (default 7)\n" +
+        "  --quantizer  uniform (equal-width bins, bin means) or kmeans (default uniform)\n" +
+        "  --coder      arithmetic (Shannon–Fano–Elias) or huffman (default arithmetic)\n" +
+        "  --delta      failure probability of each bound, in (0, 1) (default 0.05)\n" +
+        "The code length covers header, codebook (16 bits per level), count table and symbols; it is prefix-free\n" +
+        "given the architecture. The quantization choices are free only if made before looking at the bound:\n" +
+        "trying several and keeping the best needs δ split over the tries.";
+
+    /// <inheritdoc/>
+    public int Run(IReadOnlyList<string> args)
+    {
+        var reader = new ArgReader(args);
+        if (reader.HelpRequested)
+        {
+            Out.WriteLine(Help);
+            return 0;
+        }
+        string dir = reader.Positional("RUN_DIR (a folder written by `boundlab train`)");
+        int levels = reader.Int("--levels", 7, min: 2, max: Quantization.MaxLevels);
+        var quantizer = reader.Choice("--quantizer", "uniform", "uniform", "kmeans") == "kmeans" ? QuantizerKind.KMeans : QuantizerKind.Uniform;
+        var coder = reader.Choice("--coder", "arithmetic", "arithmetic", "huffman") == "huffman" ? EntropyCoder.Huffman : EntropyCoder.Arithmetic;
+        double delta = reader.Double("--delta", 0.05, min: 0, minExclusive: true);
+        if (delta >= 1)
+            throw UsageException.BadValue("--delta", delta.ToString("R", CultureInfo.InvariantCulture), "a number in the open interval (0, 1)");
+        int threads = reader.Int("--threads", 0, min: 0);
+        bool json = reader.Flag("--json");
+        reader.Finish();
+
+        var run = ReadRun(dir);
+        string weightsPath = Path.Combine(dir, "weights.bin");
+        if (!File.Exists(weightsPath))
+            throw new FileNotFoundException($"{weightsPath} does not exist; RUN_DIR must hold the weights.bin written by `boundlab train`.");
+        Mlp<float> net = MlpFile.Load(weightsPath);
+        var weights = net.Parameters.SelectMany(p => p.Value.Select(v => (double)v)).ToArray();
+        var quantized = Quantization.Quantize(weights, levels, quantizer);
+        var decoded = quantized.Decode();
+        int at = 0;
+        foreach (var p in net.Parameters)
+            for (int i = 0; i < p.Value.Length; i++)
+                p.Value[i] = (float)decoded[at++]; // half-precision levels are exact in float
+        var message = CodeLength.Message(quantized, coder);
+
+        DataSplit data = Datasets.Load(run.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
+        var backend = new CpuBackend(threads);
+        var (_, trainError) = Evaluation.Evaluate(net, backend, data.Train, LossKind.CrossEntropy);
+        var (_, testError) = Evaluation.Evaluate(net, backend, data.Test, LossKind.CrossEntropy);
+        var bounds = CompressionEvaluation.Evaluate(trainError, message.TotalBits, data.Train.Count, delta);
+
+        if (json)
+        {
+            Out.WriteLine(Json.Serialize(new JsonObject
+            {
+                ["run"] = dir,
+                ["parameters"] = weights.Length,
+                ["levels"] = levels,
+                ["quantizer"] = quantizer == QuantizerKind.KMeans ? "kmeans" : "uniform",
+                ["coder"] = coder == EntropyCoder.Huffman ? "huffman" : "arithmetic",
+                ["code_length_bits"] = message.TotalBits,
+                ["header_bits"] = message.HeaderBits,
+                ["codebook_bits"] = message.CodebookBits,
+                ["count_bits"] = message.CountBits,
+                ["symbol_bits"] = message.SymbolBits,
+                ["train_error_original"] = run.TrainError,
+                ["test_error_original"] = run.TestError,
+                ["train_error_quantized"] = trainError,
+                ["test_error_quantized"] = testError,
+                ["n"] = data.Train.Count,
+                ["delta"] = delta,
+                ["occam_kl"] = bounds.Occam.Value,
+                ["lotfi22_compression"] = bounds.Lotfi.Value,
+                ["lotfi22_C"] = bounds.BestC,
+                ["warnings"] = new JsonArray(bounds.Occam.Warnings.Concat(bounds.Lotfi.Warnings).Distinct().Select(w => (JsonNode)w).ToArray()),
+            }));
+            return 0;
+        }
+        Out.WriteLine($"{dir}: {weights.Length:N0} parameters → {levels} {(quantizer == QuantizerKind.KMeans ? "k-means" : "uniform")} levels, {(coder == EntropyCoder.Huffman ? "Huffman" : "arithmetic")} code");
+        Out.WriteLine($"code length ℓ = {message.TotalBits:N0} bits (header {message.HeaderBits}, codebook {message.CodebookBits}, counts {message.CountBits}, symbols {message.SymbolBits:N0}); {message.TotalBits / (double)weights.Length:F3} bits/parameter");
+        Out.WriteLine($"train error {F(run.TrainError)} → {F(trainError)} quantized; test error {F(run.TestError)} → {F(testError)} quantized (n = {data.Train.Count:N0})");
+        Out.WriteLine($"occam-kl             {F(bounds.Occam.Value)}  (δ = {F(delta)})");
+        Out.WriteLine($"lotfi22-compression  {F(bounds.Lotfi.Value)}  (C = {F(bounds.BestC)}, δ = {F(delta)})");
+        foreach (var w in bounds.Occam.Warnings.Concat(bounds.Lotfi.Warnings).Distinct())
+            Out.WriteLine($"warning: {w}");
+        return 0;
+    }
+
+    private static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    private sealed record SavedRun(DataOptions Data, double TrainError, double TestError);
+
+    private static SavedRun ReadRun(string dir)
+    {
+        string path = Path.Combine(dir, "run.json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path} does not exist; RUN_DIR must be a folder written by `boundlab train`.");
+        JsonObject o = Json.ParseObject(File.ReadAllText(path));
+        if (o["config"] is not JsonObject c || o["data"] is not JsonObject d)
+            throw new InvalidDataException($"{path} has no config/data sections; it is not a run.json written by `boundlab train`.");
+        if (d["task"]?.GetValue<string>() != "classification")
+            throw new InvalidDataException($"{path} is a {d["task"]?.GetValue<string>() ?? "unknown"} run; the compression bounds are for 0-1 classification error.");
+        var data = new DataOptions(
+            c["data"]!.GetValue<string>(),
+            c["data_dir"]?.GetValue<string>(),
+            c["train_size"]?.GetValue<int>(),
+            c["test_size"]?.GetValue<int>(),
+            c["label_noise"]?.GetValue<double>() ?? 0,
+            c["seed"]!.GetValue<ulong>());
+        return new SavedRun(data, o["train_error"]!.GetValue<double>(), o["test_error"]!.GetValue<double>());
+    }
+}
