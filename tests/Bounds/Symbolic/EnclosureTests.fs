@@ -183,6 +183,15 @@ let tests =
             Expect.isTrue (inside e (rat "2.7182818284590452353602874713526624977572470937") (rat "2.7182818284590452353602874713526624977572470937")) $"e in {e}"
             Expect.isTrue (inside pi (rat "3.1415926535897932384626433832795028841971693993751") (rat "3.1415926535897932384626433832795028841971693993751")) $"π in {pi}"
 
+        testCase "sums round outward only when inexact: 1 + 1e-20 (round-to-nearest gives 1, below the exact value)" <| fun () ->
+            let e = parse "x + y"
+            let at = values [ "x", 1.0; "y", 1e-20 ]
+            Expect.equal (Evaluator.Evaluate(e, at)) 1.0 "round-to-nearest drops y"
+            Expect.equal (Evaluator.Enclose(e, at)) (Enclosure(1.0, Math.BitIncrement 1.0)) "certified: up one ulp"
+            Expect.equal (Evaluator.Enclose(e, values [ "x", 1.0; "y", 0.5 ])) (Enclosure.Point 1.5) "exact sum: a point"
+            let d = Evaluator.Enclose(parseWith [ "x", Domain.Real; "y", Domain.Real ] "x - y", at)
+            Expect.equal d (Enclosure(Math.BitDecrement 1.0, 1.0)) "1 − 1e-20: down one ulp"
+
         testCase "products of sign-changing intervals take all four corners" <| fun () ->
             // (x − 2)(y − 5) at x = 0.5, y = 4: exact (−1.5)(−1) = 1.5.
             let e = Evaluator.Enclose(parseWith [ "x", Domain.Real; "y", Domain.Real ] "(x - 2)*(y - 5)", values [ "x", 0.5; "y", 4.0 ])
