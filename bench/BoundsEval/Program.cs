@@ -1,5 +1,7 @@
 // Throughput of compiled catalog formulas on one core: vc-mohri evaluations per second, through the
-// catalog's array delegate (CompiledBound) and through a delegate taking one double per input.
+// catalog's array delegate (CompiledBound) and through a delegate taking one double per input (round-to-nearest, for
+// sweeps), and through the tree walks BoundEvaluator uses: Evaluator.Evaluate (round-to-nearest) and Evaluator.Enclose
+// (the certified enclosure whose upper end BoundEvaluator reports), each run on 1/100 as many evaluations.
 // Run: dotnet run -c Release --project bench/BoundsEval [-- RUNS EVALS_PER_RUN]
 using System.Diagnostics;
 using System.Globalization;
@@ -7,7 +9,7 @@ using BoundLab.Bounds.Catalog;
 using BoundLab.Bounds.Symbolic;
 
 int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
-int perRun = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000_000;
+int perRunAll = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000_000;
 
 // One core: the number is a per-core rate, independent of how many cores the machine has.
 if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
@@ -48,8 +50,38 @@ double ScalarRun(int count)
     return sum;
 }
 
-foreach (var (name, run) in new (string, Func<int, double>)[] { ("array delegate (CompiledBound)", ArrayRun), ("scalar delegate", ScalarRun) })
+var form = EvaluationForm.Of(entry).Formula;
+var mutablePoint = new Dictionary<string, double>(point);
+
+double TreeRun(int count)
 {
+    double sum = 0;
+    for (int i = 0; i < count; i++)
+    {
+        mutablePoint["n"] = 60000 + (i & 1023);
+        sum += Evaluator.Evaluate(form, mutablePoint);
+    }
+    return sum;
+}
+
+double EncloseRun(int count)
+{
+    double sum = 0;
+    for (int i = 0; i < count; i++)
+    {
+        mutablePoint["n"] = 60000 + (i & 1023);
+        sum += Evaluator.Enclose(form, mutablePoint).Hi;
+    }
+    return sum;
+}
+
+foreach (var (name, run, divisor) in new (string, Func<int, double>, int)[]
+{
+    ("array delegate (CompiledBound)", ArrayRun, 1), ("scalar delegate", ScalarRun, 1),
+    ("tree walk, round-to-nearest (Evaluator.Evaluate)", TreeRun, 100), ("certified enclosure (Evaluator.Enclose)", EncloseRun, 100),
+})
+{
+    int perRun = perRunAll / divisor;
     run(perRun / 10); // warm-up: tiered JIT reaches its optimized code
     var rates = new List<double>();
     double checksum = 0;

@@ -69,11 +69,12 @@ public static class BoundEvaluator
 
         var (point, budget) = Prepare(entry, values);
         var form = EvaluationForm.Of(entry);
-        double value = Finite(entry, "value", Evaluator.Evaluate(form.Formula, point), values);
+        double value = Finite(entry, "value", Certified(entry, form.Formula, point), values);
         var terms = form.Terms
-            .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Evaluator.Evaluate(t.Expression, point), values)))
+            .Select(t => new TermValue(t.Name, Finite(entry, $"term '{t.Name}'", Certified(entry, t.Expression, point), values)))
             .ToArray();
-        bool vacuous = form.VacuousAt is { } level && value >= Evaluator.Evaluate(level, point);
+        // Conservative: vacuous unless the certified value is certainly below the trivial level (its lower end).
+        bool vacuous = form.VacuousAt is { } level && value >= LevelLowerEnd(entry, level, point);
         return new BoundResult(entry.Id, value, terms, vacuous, budget, entry.Provenance, entry.Target,
             Warnings(entry), new Dictionary<string, double>(values));
     }
@@ -143,6 +144,20 @@ public static class BoundEvaluator
         warnings.AddRange(entry.Assumptions.Select(a => $"assumed, not checked: {a}"));
         return warnings;
     }
+
+    /// <summary>
+    /// Every catalog target (test error, expected gap) is bounded from above, so a bound and each of its terms is
+    /// reported as the upper end of its enclosure: never below the exact value of the formula at the inputs. A
+    /// measure is no certificate: it keeps its round-to-nearest value.
+    /// </summary>
+    private static double Certified(BoundEntry entry, Expr e, IReadOnlyDictionary<string, double> point) => entry.Target switch
+    {
+        BoundTarget.TestError or BoundTarget.ExpectedGap => Evaluator.Enclose(e, point).Hi,
+        BoundTarget.Measure => Evaluator.Evaluate(e, point),
+    };
+
+    private static double LevelLowerEnd(BoundEntry entry, Expr level, IReadOnlyDictionary<string, double> point) =>
+        entry.Target == BoundTarget.Measure ? Evaluator.Evaluate(level, point) : Evaluator.Enclose(level, point).Lo;
 
     private static double Finite(BoundEntry entry, string what, double x, IReadOnlyDictionary<string, double> values) =>
         double.IsFinite(x) ? x

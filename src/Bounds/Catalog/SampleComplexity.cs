@@ -13,6 +13,9 @@ public sealed record SampleComplexityResult(string Id, string Symbol, long Value
 /// Solves for the least integer n with bound(n) ≤ target by exponential search and bisection on the compiled
 /// formula. The search relies on the bound being non-increasing in n; this is checked on a geometric sample
 /// of the final bracket and at every bisection step, and a violation throws rather than returning a wrong n.
+/// The compiled formula rounds to nearest, so the answer is then checked with the certified value (the upper end of
+/// <see cref="Symbolic.Evaluator.Enclose"/>, as <see cref="BoundEvaluator"/> reports it) and moved up while that exceeds
+/// the target; Achieved is that certified value.
 /// </summary>
 public static class SampleComplexity
 {
@@ -86,7 +89,8 @@ public static class SampleComplexity
             string? note = atNext > atLo + 1e-12 * Math.Abs(atLo)
                 ? $"{entry.Id} increases with {symbol} here ({InputDomains.Format(atLo)} at {symbol} = {lo}, {InputDomains.Format(atNext)} at {symbol} = {lo + 1}): the least {symbol} meeting the target is simply the smallest allowed one and says nothing about how large {symbol} may be; solve is meant for counts the bound decreases in, such as n."
                 : null;
-            return new SampleComplexityResult(entry.Id, symbol, lo, target, atLo, note);
+            var (least, achieved) = Certify(entry, others, symbol, lo, target);
+            return new SampleComplexityResult(entry.Id, symbol, least, target, achieved, least == lo ? note : null);
         }
         long hi = lo;
         double atHi = atLo;
@@ -112,7 +116,47 @@ public static class SampleComplexity
             if (atMid <= target) { hi = mid; atHi = atMid; }
             else { lo = mid; atLo = atMid; }
         }
-        return new SampleComplexityResult(entry.Id, symbol, hi, target, atHi);
+        var (n, certified) = Certify(entry, others, symbol, hi, target);
+        return new SampleComplexityResult(entry.Id, symbol, n, target, certified);
+    }
+
+    /// <summary>
+    /// The least count ≥ n whose certified value meets the target (the round-to-nearest search may land an ulp short),
+    /// by exponential search and bisection on certified values, and that value. Measures keep round-to-nearest values.
+    /// </summary>
+    private static (long N, double Value) Certify(BoundEntry entry, Dictionary<string, double> values, string symbol, long n, double target)
+    {
+        var formula = EvaluationForm.Of(entry).Formula;
+        double Certified(long count)
+        {
+            values[symbol] = count;
+            var point = BoundEvaluator.Prepare(entry, values).Point;
+            double v = entry.Target == BoundTarget.Measure ? Symbolic.Evaluator.Evaluate(formula, point) : Symbolic.Evaluator.Enclose(formula, point).Hi;
+            return double.IsFinite(v) ? v
+                : throw new InvalidOperationException($"{entry.Id} evaluated to {InputDomains.Format(v)} at {symbol} = {count}.");
+        }
+        double at = Certified(n);
+        if (at <= target) return (n, at);
+        long lo = n, step = 1, hi;
+        double atHi;
+        while (true)
+        {
+            if (lo >= Limit)
+                throw new ArgumentException(
+                    $"{entry.Id} does not certifiably reach target {InputDomains.Format(target)} for any {symbol} ≤ 2^52: its certified value is {InputDomains.Format(at)} at {symbol} = {lo}.",
+                    nameof(target));
+            hi = Math.Min(Limit, n + step);
+            atHi = Certified(hi);
+            if (atHi <= target) break;
+            lo = hi; at = atHi; step *= 2;
+        }
+        while (hi - lo > 1)
+        {
+            long mid = lo + (hi - lo) / 2;
+            double atMid = Certified(mid);
+            if (atMid <= target) { hi = mid; atHi = atMid; } else lo = mid;
+        }
+        return (hi, atHi);
     }
 
     private static long LeastValid(BoundEntry entry, Dictionary<string, double> values, string symbol)

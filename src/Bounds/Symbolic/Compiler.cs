@@ -4,7 +4,10 @@ using ParameterExpression = System.Linq.Expressions.ParameterExpression;
 
 namespace BoundLab.Bounds.Symbolic;
 
-/// <summary>Compiles expressions to delegates through System.Linq.Expressions.</summary>
+/// <summary>
+/// Compiles expressions to delegates through System.Linq.Expressions: round-to-nearest double arithmetic for sweeps,
+/// not a certificate (it can land below the exact value; use <see cref="Evaluator.Enclose"/> for a certified value).
+/// </summary>
 public static class Compiler
 {
     private static readonly MethodInfo Sqrt = typeof(Math).GetMethod(nameof(Math.Sqrt), [typeof(double)])!;

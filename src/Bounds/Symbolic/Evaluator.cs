@@ -1,8 +1,23 @@
 namespace BoundLab.Bounds.Symbolic;
 
-/// <summary>Direct double evaluation (the reference semantics the compiler is tested against).</summary>
+/// <summary>
+/// Direct double evaluation (the reference semantics the compiler is tested against), round-to-nearest and so not a
+/// certificate, and <see cref="Enclose"/>, a certified interval around the exact value.
+/// </summary>
 public static class Evaluator
 {
+    /// <summary>
+    /// An interval [Lo, Hi] that contains the exact real value of e at the given (exact double) inputs, by interval
+    /// arithmetic with outward rounding; a missing symbol throws ArgumentException naming it, and a negative argument of
+    /// ln or of a square root or non-integer power throws InvalidOperationException naming the interval.
+    /// </summary>
+    public static Enclosure Enclose(Expr e, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(values);
+        return IntervalEvaluator.Enclose(e, values);
+    }
+
     /// <summary>The value of e with symbols taken from values by name; a missing symbol throws ArgumentException naming it.</summary>
     public static double Evaluate(Expr e, IReadOnlyDictionary<string, double> values)
     {

@@ -59,6 +59,27 @@ public static class KlDivergence
         }
     }
 
+    /// <summary>
+    /// A double never above kl⁻¹(q, c): the lower end of the same bisection as <see cref="Inverse"/>, which moves up
+    /// only to points where Kl(q, p) plus its rounding-error bound is below c, so kl(q‖p) &lt; c there (arguments as for Inverse).
+    /// </summary>
+    public static double InverseLower(double q, double c)
+    {
+        CheckUnit(q, nameof(q));
+        if (double.IsNaN(c) || c < 0)
+            throw new ArgumentOutOfRangeException(nameof(c), c, "The KL budget c must be in [0, ∞].");
+        if (c == 0 || q == 1) return q;
+        if (double.IsPositiveInfinity(c)) return 1;
+        double lo = q, hi = 1;
+        while (true)
+        {
+            double mid = lo + (hi - lo) / 2;
+            if (mid <= lo || mid >= hi) return lo;
+            var (kl, error) = KlWithError(q, mid);
+            if (kl + error < c) lo = mid; else hi = mid;
+        }
+    }
+
     // q·h(d/q) = d + q ln(q/p). With s = a/(2 + a) = d/(p + q): h = 2 Σ_{k≥2} c_k s^k, c_k = 1 (k even), 1 − 1/k (k odd).
     private static (double Value, double Error) First(double q, double p, double d)
     {

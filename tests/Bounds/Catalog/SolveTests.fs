@@ -25,6 +25,20 @@ let tests =
             let r = solve "test-set-hoeffding" "n_test" 0.06 [ "test_error", 0.05; "delta", 0.05 ]
             Expect.equal r.Value 14979L "n_test"
 
+        yield testCase "the answer is certified: a target equal to the round-to-nearest value at n = 180170 needs n = 180171" <| fun () ->
+            // The compiled (round-to-nearest) value at 180170 meets this target exactly; the certified value there is
+            // a few ulps above it, so the least n whose certificate meets the target is the next one.
+            let inputs = [ "train_error", 0.; "vc_dim", 100.; "delta", 0.05 ]
+            let entry = BoundCatalog.Get "vc-mohri"
+            let compiled = CompiledBound.For entry
+            let at n = readOnlyDict (("n", float n) :: inputs)
+            let target = compiled.Invoke(compiled.Arguments(BoundEvaluator.Prepare(entry, at 180170L).Point))
+            Expect.isGreaterThan (BoundEvaluator.Evaluate(entry, at 180170L, 2).Value) target "certified value at 180170 is above it"
+            let r = solve "vc-mohri" "n" target inputs
+            Expect.equal r.Value 180171L "n"
+            Expect.equal r.Achieved (BoundEvaluator.Evaluate(entry, at 180171L, 2).Value) "achieved is the certified value"
+            Expect.isLessThanOrEqual r.Achieved target "meets"
+
         yield testCase "the answer is least: one fewer sample misses the target" <| fun () ->
             let r = solve "pacbayes-maurer" "n" 0.2 [ "emp_risk", 0.05; "kl", 1000.; "delta", 0.05 ]
             let at n = (BoundEvaluator.Evaluate("pacbayes-maurer", readOnlyDict [ "emp_risk", 0.05; "kl", 1000.; "n", float n; "delta", 0.05 ])).Value
