@@ -49,7 +49,14 @@ let tests =
                 Expect.isLessThanOrEqual (v "spectral_norm") (fro * (1.0 + 1e-12)) "σ_max ≤ ‖·‖_F"
                 Expect.isGreaterThanOrEqual (v "spectral_norm") (fro / sqrt (float (min w.Rows w.Cols)) * (1.0 - 1e-12)) "σ_max ≥ ‖·‖_F/√rank"
             let num (k: string) = m[k].GetValue<float>()
-            Expect.isGreaterThan (num "x_norm") (num "x_max_row_norm") "‖X‖₂ ≥ max ‖x_i‖ (strict for 2,000 digits)"
+            // x_norm is the catalog's sqrt(Σ_i ‖x_i‖²) (BFT's ‖X‖₂), computed here from the rebuilt data independently.
+            let xs = (BoundLab.Numerics.Data.Datasets.Load(BoundLab.Numerics.Data.DataOptions("mnist", fixture))).Train.Inputs
+            let xFro = sqrt (Array.sumBy (fun (x: float32) -> float x * float x) xs.Data)
+            let xMax = Seq.max (seq { for r in 0 .. xs.Rows - 1 -> sqrt (Seq.sum (seq { for c in 0 .. xs.Cols - 1 -> float xs[r, c] ** 2.0 })) })
+            Expect.floatClose Accuracy.veryHigh (num "x_norm") xFro "x_norm = sqrt(Σ ‖x_i‖²)"
+            Expect.floatClose Accuracy.veryHigh (num "input_norm") xMax "input_norm = max ‖x_i‖"
+            Expect.isLessThan (num "x_spectral_norm") (num "x_norm") "σ_max(X) < ‖X‖_F (strict for 2,000 digits)"
+            Expect.isGreaterThan (num "x_spectral_norm") (num "input_norm") "σ_max(X) > max ‖x_i‖ (strict for 2,000 digits)"
             Expect.floatClose Accuracy.veryHigh (num "path_norm") (PathNorm.Value(net.Weights, net.Biases)) "path norm"
             Expect.equal (m["parameter_count"].GetValue<int64>()) (runJson["parameter_count"].GetValue<int64>()) "parameter count"
             // The margins come from the rebuilt training set (label noise included): their error must be the
