@@ -70,6 +70,9 @@ public sealed record BoundEntry
     public IReadOnlyList<IReadOnlyList<string>> OptionalGroups { get; init; } = Array.Empty<IReadOnlyList<string>>();
     /// <summary>Why the entry does not apply to more than two classes; null when it does.</summary>
     public string? BinaryOnlyReason { get; init; }
+    /// <summary>The theorem is stated for networks without biases (or with biases folded into an augmented input), so
+    /// it is evaluated from a trained run's measurements only when that run has no biases.</summary>
+    public bool RequiresBiasFree { get; init; }
 
     /// <summary>The input with this symbol name; throws naming the known inputs otherwise.</summary>
     public BoundInput Input(string name) =>

@@ -13,8 +13,17 @@ internal sealed class EntryBuilder
     private readonly List<string> assumptions = new();
     private readonly List<IReadOnlyList<string>> optionalGroups = new();
 
+    private bool requiresBiasFree;
+
     /// <summary>Records a theorem condition that cannot be checked from the inputs.</summary>
     public void Assume(string condition) => assumptions.Add(condition);
+
+    /// <summary>Records that the theorem holds for networks without biases (<see cref="BoundEntry.RequiresBiasFree"/>).</summary>
+    public void AssumeNoBiases(string condition)
+    {
+        Assume(condition);
+        requiresBiasFree = true;
+    }
 
     /// <summary>Declares an input and returns its symbol.</summary>
     public Symbol Input(string name, string meaning, InputDomain domain)
@@ -93,6 +102,7 @@ internal sealed class EntryBuilder
             VacuousAt = noVacuousLevel || target == BoundTarget.Measure ? null : vacuousAt ?? Expr.One,
             Assumptions = assumptions.ToArray(),
             BinaryOnlyReason = binaryOnlyReason,
+            RequiresBiasFree = requiresBiasFree,
             OptionalGroups = optionalGroups.ToArray(),
         };
 

@@ -8,7 +8,7 @@ namespace BoundLab.Cli.Commands;
 
 /// <summary>
 /// <c>boundlab bounds</c>: list, show, evaluate and solve the bound catalog.
-/// <c>list [--json]</c>, <c>show ID [--latex]</c>, <c>eval ID --set name=value … [--classes K] [--json]</c>,
+/// <c>list [--json]</c>, <c>show ID [--latex]</c>, <c>eval ID [--run DIR] --set name=value … [--classes K] [--json]</c>,
 /// <c>solve ID --for n --target EPS --set … [--classes K] [--json]</c>, <c>sensitivity ID --set … [--classes K] [--json]</c>;
 /// --classes is required for binary-only entries.
 /// </summary>
@@ -84,12 +84,17 @@ public sealed class BoundsCommand : ICommand
     }
 
     // --classes K: required for binary-only entries (never assumed), optional for the others.
-    private static int? ReadClasses(ArgReader reader, BoundEntry entry)
+    private static int? ReadClasses(ArgReader reader, BoundEntry entry) =>
+        ResolveClasses(reader.OptionalString("--classes"), null, entry);
+
+    // The class count from --classes or, with --run, from the run (both given: they must agree).
+    private static int? ResolveClasses(string? text, int? fromRun, BoundEntry entry)
     {
-        int? classes = reader.OptionalString("--classes") is { } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 ? k
-                : throw UsageException.BadValue("--classes", text, "an integer ≥ 2 (the number of classes of the problem)")
-            : null;
+        int? classes = text is null ? fromRun
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 2 ? k
+            : throw UsageException.BadValue("--classes", text, "an integer ≥ 2 (the number of classes of the problem)");
+        if (text is not null && fromRun is { } r && r != classes)
+            throw UsageException.BadValue("--classes", text, $"the run's class count, {r} (or leave --classes out with --run)");
         if (classes is null && entry.BinaryOnlyReason is not null)
             throw new UsageException(
                 $"--classes: required for {entry.Id}, which holds for binary classification only; allowed: an integer ≥ 2 (--classes 2 for a binary problem).");
@@ -112,11 +117,13 @@ public sealed class BoundsCommand : ICommand
     {
         Out.WriteLine("usage: boundlab bounds list [--json]");
         Out.WriteLine("       boundlab bounds show ID [--latex]");
-        Out.WriteLine("       boundlab bounds eval ID --set name=value ... [--classes K] [--json]");
+        Out.WriteLine("       boundlab bounds eval ID [--run RUN_DIR] --set name=value ... [--classes K] [--json]");
         Out.WriteLine("       boundlab bounds solve ID --for COUNT --target VALUE --set name=value ... [--classes K] [--json]");
         Out.WriteLine("       boundlab bounds sensitivity ID --set name=value ... [--classes K] [--json]");
         Out.WriteLine("`boundlab bounds show ID` lists an entry's inputs and their allowed values.");
         Out.WriteLine("--classes K (the number of classes) is required for entries that hold for binary classification only.");
+        Out.WriteLine("--run RUN_DIR takes n, n_test, the errors, the class count, the depth and (after `boundlab measure RUN_DIR`)");
+        Out.WriteLine("the norms from a saved run; --set overrides any of them.");
     }
 
     private int List(ArgReader reader)
@@ -170,17 +177,27 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
         var values = ReadValues(reader);
-        int? classes = ReadClasses(reader, entry);
+        RunInputs? run = reader.OptionalString("--run") is { } runDir ? RunInputs.Load(runDir) : null;
+        int? classes = ResolveClasses(reader.OptionalString("--classes"), run?.Classes, entry);
         bool json = reader.Flag("--json");
         reader.Finish();
 
         if (NotApplicable(entry, classes, json)) return 0;
+        var fromRun = run?.Fill(entry, values) ?? [];
         var result = classes is { } k ? BoundEvaluator.Evaluate(entry, values, k) : BoundEvaluator.Evaluate(entry, values);
         if (json)
         {
-            Out.WriteLine(Json.Serialize(ToJson(result)));
+            var doc = ToJson(result);
+            if (run is not null)
+                doc["from_run"] = new JsonObject(fromRun.Select(f => KeyValuePair.Create(f.Name, (JsonNode?)new JsonObject
+                {
+                    ["value"] = values[f.Name], ["source"] = f.Source,
+                })));
+            Out.WriteLine(Json.Serialize(doc));
             return 0;
         }
+        foreach (var (name, source) in fromRun)
+            Out.WriteLine($"from the run: {name} = {Format(values[name])} ({source})");
         string kind = result.Target == BoundTarget.Measure ? "measure" : "bound";
         Out.WriteLine($"{result.Id} ({kind} on {result.Target.Name()}, {result.Provenance.Name()}): {Format(result.Value)}{(result.Vacuous ? "  [vacuous]" : "")}");
         foreach (var t in result.Terms)

@@ -89,7 +89,7 @@ internal static class Margin
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "margin theorem, union over the (gamma, frob_prod) grid");
         b.Assume("activations are 1-Lipschitz and positively homogeneous (e.g. ReLU); the network has one output");
-        b.Assume("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
+        b.AssumeNoBiases("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
         b.Term("margin loss", loss);
         b.Term("complexity", 2 / gamma * (Expr.Sqrt(2 * Expr.Ln(2) * depth) + 1) * frob * x / n);
         b.Term("confidence", 3 * Expr.Sqrt(Expr.Ln(2 / delta) / (2 * n)));

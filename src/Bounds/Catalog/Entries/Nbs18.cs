@@ -32,7 +32,7 @@ internal static class Nbs18
         var n = b.Input("n", "number of training examples m", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes margin bound, union over the (gamma, spec_prod) grid");
         b.Require("n", "n ≥ 2", v => v["n"] >= 2, v => $"{EntryBuilder.Show(v, "n")} is too small: the bound divides by n − 1.");
-        b.Assume("ReLU activations, no biases, inputs with ‖x‖₂ ≤ B");
+        b.AssumeNoBiases("ReLU activations, no biases, inputs with ‖x‖₂ ≤ B");
         b.Term("margin loss", loss);
         var kl = b.Term("KL = 42² d² B² h ln(4hd) Π̃² R_F/(2γ̃²)",
             42 * 42 * d * d * bnorm * bnorm * h * Expr.Ln(4 * h * d) * spec * spec * ratio / (2 * gamma * gamma));

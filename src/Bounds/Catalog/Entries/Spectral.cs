@@ -44,7 +44,7 @@ internal static class Spectral
         var delta = b.Delta("delta", $"margin bound, union over the grids of gamma and every s_i, b_i ({2 * layers + 1} grid indices)");
         b.Assume("activations are 1-Lipschitz with σ_i(0) = 0 (e.g. ReLU; max-pooling also qualifies)");
         b.Assume("the reference matrices M_i (0 or the initialization) are fixed before seeing the data");
-        b.Assume("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
+        b.AssumeNoBiases("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
         var ratios = Expr.Add(s.Zip(d, (si, bi) => Expr.Pow(bi / si, Expr.Num(2, 3))));
         var complexity = Expr.Multiply(s) * Expr.Pow(ratios, Expr.Num(3, 2));
         b.Term("ramp loss", loss);

@@ -27,7 +27,7 @@ internal static class TwoLayer
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "margin bound, union over the norm and margin grids built into the constants");
         b.Require("width", "h ≥ 2", vals => vals["width"] >= 2, vals => $"{EntryBuilder.Show(vals, "width")} is too small: the theorem is stated for h ≥ 2 hidden units.");
-        b.Assume("f(x) = V[Ux]_+ with no biases, U₀ the initialization fixed before seeing the data");
+        b.AssumeNoBiases("f(x) = V[Ux]_+ with no biases, U₀ the initialization fixed before seeing the data");
         b.Term("margin loss", loss);
         var r = 3 * Expr.Sqrt(2) * (Expr.Sqrt(2 * c) + 1) * (v + 1) * (h0 + u * x + 1) / gamma;
         b.Term("capacity R/√n", r / Expr.Sqrt(n));
