@@ -68,7 +68,7 @@ public static class AdmmVerifier
         ArgumentNullException.ThrowIfNull(problem);
         if (digits is < 5 or > 200) throw new ArgumentOutOfRangeException(nameof(digits), digits, "allowed: 5 … 200 significant digits");
         problem.Validated();
-        // Start from placeholders; each step overwrites the parameter its conditions constrain (β₃, β₂, β₁, λ).
+        // Initial values only: each step below sets the parameter its conditions constrain (β₃, β₂, β₁, λ), in that order.
         var p = new AdmmParameters(1, 1, 1, 1);
         bool allExact = true;
         var closed = new string[4];
