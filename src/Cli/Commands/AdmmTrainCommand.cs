@@ -139,17 +139,16 @@ internal static class AdmmTrainCommand
         }
 
         var admm = new AdmmOptions(exact[..^1].Select(UpDouble).ToArray(), UpDouble(exact[^1]), bias);
-        var initial = Mlp<float>.Create(spec, RngKey.FromSeed(seed).Split("init"), init, initStd);
+        var initial = Model<float>.Create(ModelSpec.FromMlp(spec), new CpuBackend(), RngKey.FromSeed(seed).Split("init"), init, initStd);
         Console.Error.WriteLine($"ADMM on {spec.Arch} ({spec.ParameterCount:N0} parameters), {data.Train.Count:N0} samples, {iterations} iterations; " +
                                 $"β = [{string.Join(", ", admm.Beta.Select(b => b.ToString("G6", CultureInfo.InvariantCulture)))}], λ = {admm.Lambda:G6}; conditions {verdict}");
         var result = AdmmTrainer.Train(initial, data.Train, admm, iterations,
             r => Console.Error.WriteLine($"  iter {r.Iteration,4}: L = {r.Lagrangian:G8}  primal {r.PrimalResidual:G4}  kkt {r.KktResidual:G4}  train loss {r.TrainLoss:G5}  ({r.Seconds:F2} s)"));
 
-        var backend = new CpuBackend();
-        var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, backend, data.Train, LossKind.Squared);
-        var (testLoss, testError) = Evaluation.Evaluate(result.Model, backend, data.Test, LossKind.Squared);
-        folder.WriteFile("weights.bin", tmp => MlpFile.Save(result.Model, tmp));
-        folder.WriteFile("weights-init.bin", tmp => MlpFile.Save(result.Initial, tmp));
+        var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, data.Train, LossKind.Squared);
+        var (testLoss, testError) = Evaluation.Evaluate(result.Model, data.Test, LossKind.Squared);
+        folder.WriteFile("weights.bin", tmp => ModelFile.Save(result.Model, tmp));
+        folder.WriteFile("weights-init.bin", tmp => ModelFile.Save(result.Initial, tmp));
         var iters = new JsonArray();
         foreach (var r in result.History)
             iters.Add(new JsonObject
@@ -203,7 +202,7 @@ internal static class AdmmTrainCommand
             ["wall_seconds"] = wall.Elapsed.TotalSeconds,
             ["weights"] = "weights.bin",
             ["weights_init"] = "weights-init.bin",
-            ["weights_sha256"] = MlpFile.Sha256(result.Model),
+            ["weights_sha256"] = ModelFile.Sha256(result.Model),
             ["finished_utc"] = DateTime.UtcNow.ToString("O"),
         };
         Json.WriteAtomically(runJson, json.ToJsonString(Json.Options));

@@ -70,20 +70,16 @@ public sealed class CompressCommand : ICommand
         string weightsPath = Path.Combine(dir, "weights.bin");
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{weightsPath} does not exist; RUN_DIR must hold the weights.bin written by `boundlab train`.");
-        Mlp<float> net = MlpFile.Load(weightsPath);
-        var weights = net.Parameters.SelectMany(p => p.Value.Select(v => (double)v)).ToArray();
+        Model<float> net = ModelFile.Load(weightsPath, new CpuBackend(threads));
+        var weights = net.FlatValues();
         var quantized = Quantization.Quantize(weights, levels, quantizer);
         var decoded = quantized.Decode();
-        int at = 0;
-        foreach (var p in net.Parameters)
-            for (int i = 0; i < p.Value.Length; i++)
-                p.Value[i] = (float)decoded[at++]; // half-precision levels are exact in float
+        net.SetFlatValues(decoded); // half-precision levels are exact in float
         var message = CodeLength.Message(quantized, coder);
 
         DataSplit data = Datasets.Load(run.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
-        var backend = new CpuBackend(threads);
-        var (_, trainError) = Evaluation.Evaluate(net, backend, data.Train, LossKind.CrossEntropy);
-        var (_, testError) = Evaluation.Evaluate(net, backend, data.Test, LossKind.CrossEntropy);
+        var (_, trainError) = Evaluation.Evaluate(net, data.Train, LossKind.CrossEntropy);
+        var (_, testError) = Evaluation.Evaluate(net, data.Test, LossKind.CrossEntropy);
         var bounds = CompressionEvaluation.Evaluate(trainError, message.TotalBits, data.Train.Count, delta);
 
         if (json)

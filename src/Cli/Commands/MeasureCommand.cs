@@ -1,3 +1,4 @@
+using BoundLab.Numerics.Backends;
 using System.Text.Json.Nodes;
 using BoundLab.Cli.Framework;
 using BoundLab.Numerics.Data;
@@ -53,8 +54,8 @@ public sealed class MeasureCommand : ICommand
         JsonObject run = ReadRun(dir);
         JsonObject config = run["config"] as JsonObject
             ?? throw new UsageException($"RUN_DIR {dir}: run.json has no config object; allowed: a run.json written by boundlab train.");
-        Mlp<float> net = LoadWeights(dir, run, "weights", "weights.bin");
-        Mlp<float> init = LoadWeights(dir, run, "weights_init", "weights-init.bin");
+        Model<float> net = LoadWeights(dir, run, "weights", "weights.bin");
+        Model<float> init = LoadWeights(dir, run, "weights_init", "weights-init.bin");
         CheckArchitecture(dir, config, net, init);
 
         DataOptions options = DataFromConfig(dir, config, dataDir);
@@ -72,10 +73,10 @@ public sealed class MeasureCommand : ICommand
                 $"RUN_DIR {dir}: weights.bin has {k} outputs but the rebuilt {data.Train.Name} data has {data.Train.Classes} classes; the run folder does not match its data.");
         }
 
-        Console.Error.WriteLine($"measuring {net.Spec.Arch} on {data.Train.Count:N0} training samples of {data.Train.Name}");
+        Console.Error.WriteLine($"measuring {net.Spec.Name} on {data.Train.Count:N0} training samples of {data.Train.Name}");
         JsonObject measures = RunMeasurements.Build(net, init, data.Train, threads);
         measures["run"] = Path.GetFullPath(dir);
-        measures["weights_sha256"] = MlpFile.Sha256(net);
+        measures["weights_sha256"] = ModelFile.Sha256(net);
         string text = measures.ToJsonString(Json.Options);
         string path = Path.Combine(dir, "measures.json");
         Json.WriteAtomically(path, text);
@@ -106,7 +107,7 @@ public sealed class MeasureCommand : ICommand
         }
     }
 
-    private static Mlp<float> LoadWeights(string dir, JsonObject run, string key, string fallback)
+    private static Model<float> LoadWeights(string dir, JsonObject run, string key, string fallback)
     {
         string name = run[key] is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrEmpty(s) ? s : fallback;
         string path = Path.Combine(dir, name);
@@ -115,21 +116,21 @@ public sealed class MeasureCommand : ICommand
             throw UsageException.BadValue("RUN_DIR", dir, $"a run folder holding {name} (run.json's {key})");
         }
 
-        return MlpFile.Load(path);
+        return ModelFile.Load(path, new CpuBackend());
     }
 
-    private static void CheckArchitecture(string dir, JsonObject config, Mlp<float> net, Mlp<float> init)
+    private static void CheckArchitecture(string dir, JsonObject config, Model<float> net, Model<float> init)
     {
-        if (init.Spec.Arch != net.Spec.Arch || init.Spec.Bias != net.Spec.Bias || init.Spec.Hidden != net.Spec.Hidden)
+        if (init.Spec != net.Spec)
         {
             throw new UsageException(
-                $"RUN_DIR {dir}: weights.bin is {net.Spec.Arch} but weights-init.bin is {init.Spec.Arch} (bias {net.Spec.Bias}/{init.Spec.Bias}); they must be the same architecture.");
+                $"RUN_DIR {dir}: weights.bin is {net.Spec.Name} but weights-init.bin is {init.Spec.Name}" + (init.Spec.Name == net.Spec.Name ? " with other layers" : "") + "; they must be the same architecture.");
         }
 
-        string? arch = config["arch"]?.GetValue<string>();
-        if (arch != net.Spec.Arch)
+        string? arch = (config["model"] ?? config["arch"])?.GetValue<string>();
+        if (arch != net.Spec.Name)
         {
-            throw new UsageException($"RUN_DIR {dir}: run.json says arch {arch ?? "(none)"} but weights.bin is {net.Spec.Arch}; they must match.");
+            throw new UsageException($"RUN_DIR {dir}: run.json says arch {arch ?? "(none)"} but weights.bin is {net.Spec.Name}; they must match.");
         }
     }
 

@@ -1,3 +1,5 @@
+using BoundLab.Numerics.Training;
+using BoundLab.Numerics.Data;
 using System.Diagnostics;
 using BoundLab.Cli.Framework;
 using BoundLab.Numerics.Backends;
@@ -53,23 +55,23 @@ internal static class MlpBenchmark
 
         var backend = new CpuBackend(threads);
         var key = RngKey.FromSeed(1);
-        var net = Mlp<float>.Create(spec, key.Split("init"));
+        var net = Model<float>.Create(ModelSpec.FromMlp(spec), backend, key.Split("init"));
         var x = new Matrix<float>(batch, spec.InputDim);
         key.Split("x").Stream().FillGaussian(x.Data, 0, 1);
         RandomStream ys = key.Split("y").Stream();
         int[] labels = Enumerable.Range(0, batch).Select(_ => ys.NextInt(spec.OutputDim)).ToArray();
-        var grad = new Matrix<float>(batch, spec.OutputDim);
-        var sgd = new Sgd(net.Parameters, momentum: 0.9);
+        var data = backend.Upload(new Dataset("bench", x, labels, null, spec.OutputDim));
+        var objective = new Objective<float>(net, data, LossKind.CrossEntropy);
+        Batch<float> minibatch = backend.AllocateBatch(data, batch);
+        backend.Gather(data, Enumerable.Range(0, batch).ToArray(), minibatch);
+        Algorithm sgd = new SgdOptions(Momentum: 0.9).Create(new AlgorithmContext(net, key.Split("noise")));
         long step = 0;
 
         void TrainSteps(int count)
         {
             for (int i = 0; i < count; i++)
             {
-                Matrix<float> outputs = net.Forward(backend, x);
-                Loss.Compute(LossKind.CrossEntropy, outputs, labels, null, grad);
-                net.Backward(backend, grad);
-                sgd.Step(net.Parameters, 1e-3, step++);
+                sgd.Step(new StepContext(() => objective.OnBatch(minibatch), 1e-3, step++, false));
             }
         }
 

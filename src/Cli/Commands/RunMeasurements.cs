@@ -14,14 +14,15 @@ internal static class RunMeasurements
     private static readonly double[] QuantileLevels = [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 1];
 
     /// <summary>Every measurement, as measures.json's object; throws rather than write a non-finite number.</summary>
-    public static JsonObject Build(Mlp<float> net, Mlp<float> init, Dataset train, int threads)
+    public static JsonObject Build(Model<float> net, Model<float> init, Dataset train, int threads)
     {
         var layers = new JsonArray();
         var spectral = new List<double>();
         var frobenius = new List<double>();
-        for (int i = 0; i < net.Weights.Count; i++)
+        Matrix<float>[] weights = net.DenseWeights(), initWeights = init.DenseWeights();
+        for (int i = 0; i < weights.Length; i++)
         {
-            LayerMeasures m = LayerMeasures.Compute(i + 1, net.Weights[i], init.Weights[i]);
+            LayerMeasures m = LayerMeasures.Compute(i + 1, weights[i], initWeights[i]);
             spectral.Add(m.SpectralNorm);
             frobenius.Add(m.FrobeniusNorm);
             layers.Add(new JsonObject
@@ -38,18 +39,20 @@ internal static class RunMeasurements
             });
         }
 
-        IReadOnlyList<float[]> biases = net.Spec.Bias ? net.Biases : [];
-        double logPath = PathNorm.LogSquared(net.Weights, biases);
+        // Path norm and unit counts are defined here for plain MLPs (a chain of dense layers).
+        bool chain = net.Spec.Mlp is not null;
+        IReadOnlyList<float[]> biases = net.Spec.Mlp is { Bias: true } ? net.DenseBiases() : [];
+        double logPath = chain ? PathNorm.LogSquared(weights, biases) : double.NaN;
         var doc = new JsonObject
         {
             ["boundlab_measures"] = 1,
-            ["arch"] = net.Spec.Arch,
+            ["arch"] = net.Spec.Name,
             ["n_train"] = train.Count,
             ["layers"] = layers,
             ["log_prod_spectral"] = LogProductOrNull(spectral),
             ["log_prod_frobenius"] = LogProductOrNull(frobenius),
-            ["parameter_count"] = Counts.Parameters(net.Weights, biases),
-            ["hidden_units"] = Counts.HiddenUnits(net.Weights),
+            ["parameter_count"] = chain ? Counts.Parameters(weights, biases) : net.ParameterCount,
+            ["hidden_units"] = chain ? Counts.HiddenUnits(weights) : null,
             // The catalog's vocabulary: x_norm is BFT's data norm ‖X‖₂ = sqrt(Σ_i ‖x_i‖²) (the Frobenius norm of the data
             // matrix, an input of the spectral and margin entries) and input_norm is max_i ‖x_i‖; the spectral norm of X
             // is ≤ x_norm and would under-report those bounds, so it gets its own key.
@@ -86,22 +89,8 @@ internal static class RunMeasurements
         return doc;
     }
 
-    private static Matrix<float> Logits(Mlp<float> net, Dataset data, int threads)
-    {
-        var backend = new CpuBackend(threads);
-        int k = net.Spec.OutputDim, d = data.InputDim;
-        var logits = new Matrix<float>(data.Count, k);
-        for (int start = 0; start < data.Count; start += Evaluation.ChunkRows)
-        {
-            int rows = Math.Min(Evaluation.ChunkRows, data.Count - start);
-            var chunk = new Matrix<float>(rows, d);
-            Array.Copy(data.Inputs.Data, (long)start * d, chunk.Data, 0, (long)rows * d);
-            Matrix<float> outputs = net.Forward(backend, chunk);
-            Array.Copy(outputs.Data, 0, logits.Data, (long)start * k, (long)rows * k);
-        }
-
-        return logits;
-    }
+    private static Matrix<float> Logits(Model<float> net, Dataset data, int threads)
+        => Model<float>.FromValues(net.Spec, new CpuBackend(threads), net.Values()).Predict(data.Inputs);
 
     private static JsonNode? LogProductOrNull(IReadOnlyList<double> factors)
         => factors.All(f => f > 0 && double.IsFinite(f)) ? Norms.LogProduct(factors) : null;

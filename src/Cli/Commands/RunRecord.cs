@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Models.Layers;
+using BoundLab.Numerics.Optimizers;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -40,21 +42,22 @@ internal static class RunRecord
                 ["train_size"] = o.Data.TrainSize,
                 ["test_size"] = o.Data.TestSize,
                 ["label_noise"] = o.Data.LabelNoise,
-                ["arch"] = c.Spec.Arch,
-                ["activation"] = c.Spec.Hidden.ToString().ToLowerInvariant(),
-                ["bias"] = c.Spec.Bias,
+                ["arch"] = c.Model.Name,
+                ["model"] = c.Model.Mlp is null ? c.Model.Name : null,
+                ["activation"] = c.Model.Mlp is { } mlp ? mlp.Hidden.ToString().ToLowerInvariant() : null,
+                ["bias"] = c.Model.Mlp?.Bias ?? c.Model.Layers.OfType<DenseSpec>().All(d => d.Bias),
                 ["init"] = c.Init.ToString().ToLowerInvariant(),
                 ["init_std"] = c.Init == Initialization.Gaussian ? c.InitStd : null,
                 ["loss"] = Loss.Name(c.Loss),
-                ["optimizer"] = c.Optimizer.Kind,
+                ["optimizer"] = c.Algorithm.Name,
                 ["lr"] = c.Schedule.BaseRate,
                 ["schedule"] = c.Schedule.Kind.ToString(),
                 ["decay_factor"] = c.Schedule.DecayFactor,
                 ["decay_every"] = c.Schedule.DecayEvery,
                 ["decay_at"] = c.Schedule.DecayAt,
-                ["momentum"] = c.Optimizer.Momentum,
-                ["weight_decay"] = c.Optimizer.WeightDecay,
-                ["beta"] = c.Optimizer.Kind == "sgld" ? c.Optimizer.Beta : null,
+                ["momentum"] = c.Algorithm switch { SgdOptions sgd => sgd.Momentum, GdOptions gd => gd.Momentum, _ => 0 },
+                ["weight_decay"] = c.Algorithm.WeightDecay,
+                ["beta"] = c.Algorithm is SgldOptions sgld ? sgld.Beta : null,
                 ["batch"] = c.BatchSize,
                 ["epochs"] = c.Epochs,
                 ["seed"] = c.Seed,
@@ -70,7 +73,7 @@ internal static class RunRecord
                 ["input_dim"] = data.Train.InputDim,
             },
             ["error_kind"] = data.Train.Task == TaskKind.Regression ? "mean squared error" : "0-1 error",
-            ["parameter_count"] = c.Spec.ParameterCount,
+            ["parameter_count"] = c.Model.ParameterCount,
             ["epochs"] = epochs,
             ["train_error"] = Finite("train_error", last.TrainError),
             ["test_error"] = Finite("test_error", last.TestError),
@@ -83,7 +86,7 @@ internal static class RunRecord
             ["samples_per_sec"] = r.SamplesPerSecond,
             ["weights"] = "weights.bin",
             ["weights_init"] = "weights-init.bin",
-            ["weights_sha256"] = MlpFile.Sha256(r.Model),
+            ["weights_sha256"] = ModelFile.Sha256(r.Model),
             ["trajectory"] = r.Steps.Count > 0 ? "trajectory.csv" : null,
             ["machine"] = new JsonObject
             {

@@ -38,11 +38,12 @@ public sealed class TrainCommand : ICommand
         using RunFolder folder = RunFolder.Open(o.OutDir, o.Resume, o.Force);
         var wall = Stopwatch.StartNew();
         DataSplit data = Datasets.Load(o.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
+        o = o.ResolveModel(data.Train);
         var trainer = new Trainer(o.Config, data, dataOptions: o.Data);
         bool regression = data.Train.Task == TaskKind.Regression;
         Console.Error.WriteLine(
-            $"training {o.Config.Spec.Arch} ({o.Config.Spec.ParameterCount:N0} parameters) on {data.Train.Name}: " +
-            $"{data.Train.Count:N0} train / {data.Test.Count:N0} test, {o.Config.Optimizer.Kind}, {o.Config.Epochs} epochs, seed {o.Config.Seed}");
+            $"training {o.Config.Model.Name} ({o.Config.Model.ParameterCount:N0} parameters) on {data.Train.Name}: " +
+            $"{data.Train.Count:N0} train / {data.Test.Count:N0} test, {o.Config.Algorithm.Name}, {o.Config.Epochs} epochs, seed {o.Config.Seed}");
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -86,8 +87,8 @@ public sealed class TrainCommand : ICommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        MlpFile.Save(result.Model, Path.Combine(folder.Path, "weights.bin"));
-        MlpFile.Save(result.Initial, Path.Combine(folder.Path, "weights-init.bin"));
+        ModelFile.Save(result.Model, Path.Combine(folder.Path, "weights.bin"));
+        ModelFile.Save(result.Initial, Path.Combine(folder.Path, "weights-init.bin"));
         if (result.Steps.Count > 0)
         {
             folder.WriteFile("trajectory.csv", tmp => WriteTrajectory(tmp, result.Steps));

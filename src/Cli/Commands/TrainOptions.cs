@@ -9,8 +9,30 @@ using BoundLab.Numerics.Training;
 namespace BoundLab.Cli.Commands;
 
 /// <summary>The options of <c>boundlab train</c>, parsed and checked (every bad value is a UsageException).</summary>
-internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string OutDir, bool Resume, bool Force)
+internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string OutDir, bool Resume, bool Force, string? ModelName = null)
 {
+    /// <summary>With <c>--model NAME</c>, the model built for the loaded data's input and output widths.</summary>
+    public TrainOptions ResolveModel(Dataset train)
+    {
+        if (ModelName is null)
+        {
+            return this;
+        }
+
+        bool bias = Config.Model.Mlp?.Bias ?? true;
+        ModelSpec model;
+        try
+        {
+            model = ModelSpec.Parse(ModelName, train.InputDim, train.OutputDim, bias);
+        }
+        catch (ArgumentException e)
+        {
+            throw UsageException.BadValue("--model", ModelName, $"{string.Join(", ", ModelSpec.Named)} ({e.Message.Split(" (Parameter")[0]})");
+        }
+
+        return this with { Config = Config with { Model = model } };
+    }
+
     public const string Help = """
         usage: boundlab train [options]
 
@@ -21,7 +43,8 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
           --test-size N          random test subset of N samples
           --label-noise P        fraction of training labels replaced by uniform random labels, 0 ≤ P ≤ 1
         model
-          --arch W0-W1-…-WL      widths, input first (default 784-512-512-10)
+          --arch W0-W1-…-WL      an MLP: widths, input first (default 784-512-512-10)
+          --model M              instead of --arch: resmlp-<width>x<blocks> (a residual MLP)
           --activation A         relu | sigmoid | tanh | identity (default relu)
           --no-bias              layers without biases
           --init I               he | lecun | gaussian (default he); --init-std S for gaussian
@@ -60,7 +83,14 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         int? testSize = a.OptionalString("--test-size") is { } es ? Positive("--test-size", es) : null;
         double? labelNoise = a.OptionalDouble("--label-noise", 0, 1);
 
-        string archText = a.String("--arch", "784-512-512-10");
+        string? modelName = a.OptionalString("--model");
+        string? archGiven = a.OptionalString("--arch");
+        if (modelName is not null && archGiven is not null)
+        {
+            throw new UsageException($"--arch {archGiven} and --model {modelName}: give one of them, not both.");
+        }
+
+        string archText = archGiven ?? "784-512-512-10";
         var activation = Enum.Parse<Activation>(a.Choice("--activation", "relu", "relu", "sigmoid", "tanh", "identity"), ignoreCase: true);
         bool bias = !a.Flag("--no-bias");
         MlpSpec spec = ParseArch(archText, activation, bias);
@@ -146,12 +176,17 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         var schedule = new Schedule(
             scheduleName switch { "step" => ScheduleKind.Step, "large-then-decay" => ScheduleKind.LargeThenDecay, _ => ScheduleKind.Constant },
             lr, decayFactor ?? 0.1, decayEvery ?? 10, decayAt ?? Math.Max(1, epochs / 2));
-        var opt = new OptimizerConfig(optimizer, momentum ?? (optimizer is "sgd" or "gd" ? 0.9 : 0), weightDecay ?? 0, beta ?? 1e6,
-            pgdRadius ?? 1e-3, pgdGrad ?? 1e-3, pgdSteps ?? 50, pgdLoss ?? 1e-6);
-        var config = new TrainConfig(spec, loss, opt, schedule, batch, epochs, seed, init, initStd ?? 0.01, threads, recordSteps);
+        AlgorithmOptions opt = optimizer switch
+        {
+            "sgd" => new SgdOptions(momentum ?? 0.9, weightDecay ?? 0),
+            "gd" => new GdOptions(momentum ?? 0.9, weightDecay ?? 0),
+            "sgld" => new SgldOptions(beta ?? 1e6, weightDecay ?? 0),
+            _ => new PgdOptions(pgdRadius ?? 1e-3, pgdGrad ?? 1e-3, pgdSteps ?? 50, pgdLoss ?? 1e-6),
+        };
+        var config = new TrainConfig(ModelSpec.FromMlp(spec), loss, opt, schedule, batch, epochs, seed, init, initStd ?? 0.01, threads, recordSteps);
         var dataOptions = new DataOptions(data, dataDir, trainSize, testSize, labelNoise ?? 0, seed);
-        outDir ??= Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{data}-{spec.Arch}");
-        return new TrainOptions(config, dataOptions, outDir, resume, force);
+        outDir ??= Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{data}-{modelName ?? spec.Arch}");
+        return new TrainOptions(config, dataOptions, outDir, resume, force, modelName);
     }
 
     private static void OnlyWith(string option, bool given, bool applies, string appliesTo, string here)

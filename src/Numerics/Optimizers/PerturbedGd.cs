@@ -1,117 +1,147 @@
-using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Numerics.Optimizers;
 
-/// <summary>Perturbed gradient descent (Jin, Ge, Netrapalli, Kakade, Jordan, ICML 2017, Algorithm 2):
-/// full-batch GD that, when the gradient is small (‖∇f‖ ≤ g_thres) and no perturbation happened in the
-/// last t_thres steps, jumps to a uniform point of the ball of radius r around the iterate; if t_thres
-/// steps later f has not decreased by f_thres, it returns the pre-perturbation point (an approximate
-/// second-order stationary point).</summary>
-/// <remarks>The thresholds are inputs here; the paper's choice from (ℓ, ρ, ε, c, δ, Δ_f) is in the bound
-/// catalog. The trainer calls <see cref="ShouldPerturb"/>, <see cref="Perturb"/> and <see cref="ShouldStop"/>
-/// around each full-gradient evaluation, in the algorithm's order.</remarks>
-public sealed class PerturbedGd : Optimizer
+/// <summary>Perturbed gradient descent (Jin, Ge, Netrapalli, Kakade, Jordan, ICML 2017, Algorithm 2): full-batch GD
+/// that, when the gradient is small (‖∇f‖ ≤ g_thres) and no perturbation happened in the last t_thres steps, jumps to a
+/// uniform point of the ball of radius r around the iterate; if t_thres steps later f has not decreased by f_thres,
+/// it returns the pre-perturbation point x̃ (an approximate second-order stationary point) and stops.</summary>
+/// <remarks>State: the anchor x̃ ("anchor.W1", …, present after the first perturbation), f(x̃) ("anchor_loss"), the
+/// step of the last perturbation ("last_perturbation") and the count ("perturbations"): a resumed run takes the same
+/// decisions as an uninterrupted one.</remarks>
+public sealed class PerturbedGd : Algorithm
 {
-    private readonly RngKey _key;
-    private float[][]? _anchor;
+    private readonly PgdOptions _options;
+    private Tensor<float>[]? _anchor;
     private double _anchorLoss;
     private long _lastPerturbation = long.MinValue / 2;
 
-    /// <summary>Creates the optimizer with the algorithm's radius and thresholds.</summary>
-    public PerturbedGd(double radius, double gradThreshold, int stepThreshold, double lossThreshold, RngKey key)
+    internal PerturbedGd(PgdOptions options, AlgorithmContext context)
+        : base(context)
     {
-        Radius = radius > 0 && double.IsFinite(radius) ? radius
-            : throw new ArgumentOutOfRangeException(nameof(radius), radius, "allowed: a finite radius r > 0");
-        GradThreshold = Check(nameof(gradThreshold), gradThreshold, 0);
-        StepThreshold = stepThreshold >= 1 ? stepThreshold
-            : throw new ArgumentOutOfRangeException(nameof(stepThreshold), stepThreshold, "allowed: t_thres ≥ 1");
-        LossThreshold = Check(nameof(lossThreshold), lossThreshold, 0);
-        _key = key;
+        options.Validate();
+        _options = options;
     }
 
-    /// <summary>r.</summary>
-    public double Radius { get; }
-
-    /// <summary>g_thres.</summary>
-    public double GradThreshold { get; }
-
-    /// <summary>t_thres.</summary>
-    public int StepThreshold { get; }
-
-    /// <summary>f_thres.</summary>
-    public double LossThreshold { get; }
+    /// <inheritdoc />
+    public override AlgorithmOptions Options => _options;
 
     /// <summary>Number of perturbations so far.</summary>
     public int Perturbations { get; private set; }
 
-    /// <summary>The step of the last perturbation (for checkpoints); very negative when none.</summary>
+    /// <summary>The step of the last perturbation; very negative when none.</summary>
     public long LastPerturbation => _lastPerturbation;
 
     /// <inheritdoc />
-    public override string Name => "pgd";
-
-    /// <inheritdoc />
-    public override bool FullBatch => true;
-
-    /// <summary>Whether step t should start with a perturbation, given ‖∇f(x_t)‖.</summary>
-    public bool ShouldPerturb(long t, double gradNorm) => gradNorm <= GradThreshold && t - _lastPerturbation > StepThreshold;
-
-    /// <summary>Remembers x̃_t = x_t and f(x̃_t), then moves to a uniform point of the r-ball around it.</summary>
-    public void Perturb(IReadOnlyList<Parameter<float>> parameters, long t, double loss)
+    public override StepResult Step(StepContext step)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        _anchor = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
-        _anchorLoss = loss;
-        _lastPerturbation = t;
-        Perturbations++;
-
-        // Uniform in the ball: Gaussian direction ξ (keyed by step t and tensor k), radius r·U^{1/P}.
-        // ‖ξ‖² is summed from one fill; the move regenerates the same ξ inside the update.
-        RngKey direction = _key.Split("direction");
-        long dim = parameters.Sum(p => (long)p.Value.Length);
-        double norm2 = 0;
-        for (int k = 0; k < parameters.Count; k++)
+        ArgumentNullException.ThrowIfNull(step);
+        long t = step.Step;
+        double loss = step.Evaluate();
+        if (ShouldStop(t, loss))
         {
-            var xi = new float[parameters[k].Value.Length];
-            GaussianNoise.Fill(new NoiseKey(direction, (ulong)t, (uint)k), xi, 0);
-            norm2 += Update.NormSquared(xi, xi, 0);
+            return new StepResult(loss, double.NaN, true);
         }
 
-        double u = _key.Split("radius").Split((ulong)t).Stream().NextDoubleOpenZero();
-        float scale = (float)(Radius * Math.Pow(u, 1.0 / dim) / Math.Sqrt(norm2));
-        for (int k = 0; k < parameters.Count; k++)
+        double gradNorm = Math.Sqrt(GradientNormSquared(0));
+        if (gradNorm <= _options.GradThreshold && t - _lastPerturbation > _options.StepThreshold)
         {
-            GaussianNoise.AddScaled(new NoiseKey(direction, (ulong)t, (uint)k), parameters[k].Value, scale, 0);
+            Perturb(t, loss);
+            loss = step.Evaluate();
+        }
+
+        double norm = step.RecordGradientNorm ? GradientNormSquared(0) : double.NaN;
+        foreach (Parameter<float> p in Context.Model.Parameters)
+        {
+            Context.Backend.SgdStep(p.Value, p.Grad, null, (float)step.LearningRate, 0, 0);
+        }
+
+        return new StepResult(loss, norm, false);
+    }
+
+    /// <inheritdoc />
+    public override AlgorithmState SaveState()
+    {
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        NamedTensor[] tensors = _anchor is null ? [] : _anchor.Select((a, k) => new NamedTensor("anchor." + ps[k].Name, Context.Backend.ToArray(a))).ToArray();
+        return new AlgorithmState(Name, tensors, new Dictionary<string, double>
+        {
+            ["anchor_loss"] = _anchorLoss,
+            ["last_perturbation"] = _lastPerturbation,
+            ["perturbations"] = Perturbations,
+            ["has_anchor"] = _anchor is null ? 0 : 1,
+        });
+    }
+
+    /// <inheritdoc />
+    public override void RestoreState(AlgorithmState state)
+    {
+        RequireOwn(state);
+        _anchorLoss = state.Scalar("anchor_loss");
+        _lastPerturbation = (long)state.Scalar("last_perturbation");
+        Perturbations = (int)state.Scalar("perturbations");
+        if (state.Scalar("has_anchor") == 0)
+        {
+            _anchor = null;
+            return;
+        }
+
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        _anchor = ps.Select(p => Context.Backend.Allocate(p.Value.Rows, p.Value.Cols)).ToArray();
+        for (int k = 0; k < ps.Count; k++)
+        {
+            Context.Backend.Upload(state.Tensor("anchor." + ps[k].Name), _anchor[k]);
         }
     }
 
-    /// <summary>The algorithm's stopping test at step t with f(x_t) = <paramref name="loss"/>; when it
-    /// fires, the parameters are restored to the pre-perturbation point x̃.</summary>
-    public bool ShouldStop(IReadOnlyList<Parameter<float>> parameters, long t, double loss)
+    // Remembers x̃_t = x_t and f(x̃_t), then moves to a uniform point of the r-ball around it: Gaussian direction ξ
+    // (keyed by step t and tensor k), radius r·U^{1/P}; ‖ξ‖² from one fill, the move regenerates the same ξ.
+    private void Perturb(long t, double loss)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        if (_anchor is null || t - _lastPerturbation != StepThreshold || loss - _anchorLoss <= -LossThreshold)
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        _anchor ??= ps.Select(p => Context.Backend.Allocate(p.Value.Rows, p.Value.Cols)).ToArray();
+        for (int k = 0; k < ps.Count; k++)
+        {
+            Context.Backend.Copy(ps[k].Value, _anchor[k]);
+        }
+
+        _anchorLoss = loss;
+        _lastPerturbation = t;
+        Perturbations++;
+        RngKey direction = Context.NoiseKey.Split("direction");
+        long dim = ps.Sum(p => (long)p.Length);
+        double norm2 = 0;
+        for (int k = 0; k < ps.Count; k++)
+        {
+            Tensor<float> xi = Context.Backend.Allocate(ps[k].Value.Rows, ps[k].Value.Cols);
+            Context.Backend.FillNoise(xi, new NoiseKey(direction, (ulong)t, (uint)k));
+            norm2 += Context.Backend.EffectiveGradientNormSquared(xi, xi, 0);
+        }
+
+        double u = Context.NoiseKey.Split("radius").Split((ulong)t).Stream().NextDoubleOpenZero();
+        float scale = (float)(_options.Radius * Math.Pow(u, 1.0 / dim) / Math.Sqrt(norm2));
+        for (int k = 0; k < ps.Count; k++)
+        {
+            Context.Backend.AddNoise(ps[k].Value, new NoiseKey(direction, (ulong)t, (uint)k), scale);
+        }
+    }
+
+    // The stopping test at step t with f(x_t) = loss; when it fires the parameters return to x̃.
+    private bool ShouldStop(long t, double loss)
+    {
+        if (_anchor is null || t - _lastPerturbation != _options.StepThreshold || loss - _anchorLoss <= -_options.LossThreshold)
         {
             return false;
         }
 
-        for (int k = 0; k < parameters.Count; k++)
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        for (int k = 0; k < ps.Count; k++)
         {
-            Array.Copy(_anchor[k], parameters[k].Value, _anchor[k].Length);
+            Context.Backend.Copy(_anchor[k], ps[k].Value);
         }
 
         return true;
-    }
-
-    /// <inheritdoc />
-    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        foreach (Parameter<float> p in parameters)
-        {
-            Update.Descend(p.Value, p.Grad, (float)learningRate, 0);
-        }
     }
 }

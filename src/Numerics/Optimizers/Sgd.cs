@@ -1,54 +1,64 @@
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Numerics.Optimizers;
 
-/// <summary>(Minibatch or full-batch) gradient descent with heavy-ball momentum and L2 weight decay,
-/// in PyTorch's convention: v ← μ·v + (g + wd·w); w ← w − η·v.</summary>
-public sealed class Sgd : Optimizer
+/// <summary>(Minibatch or full-batch) gradient descent with heavy-ball momentum and L2 weight decay
+/// (<see cref="SgdOptions"/>), one backend <see cref="Backends.Backend{T}.SgdStep"/> per parameter.
+/// State: one velocity tensor per parameter ("velocity.W1", …) when μ &gt; 0.</summary>
+public sealed class Sgd : Algorithm
 {
-    private readonly float[][] _velocity;
+    private readonly SgdOptions _options;
     private readonly bool _fullBatch;
+    private readonly Tensor<float>[] _velocity;
 
-    /// <summary>Creates the optimizer for the given parameter shapes.</summary>
-    public Sgd(IReadOnlyList<Parameter<float>> parameters, double momentum = 0, double weightDecay = 0, bool fullBatch = false)
+    internal Sgd(SgdOptions options, AlgorithmContext context, bool fullBatch)
+        : base(context)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        Momentum = Check(nameof(momentum), momentum, 0, 0.999999);
-        WeightDecay = Check(nameof(weightDecay), weightDecay, 0);
+        options.Validate();
+        _options = options;
         _fullBatch = fullBatch;
-        _velocity = Momentum > 0 ? parameters.Select(p => new float[p.Value.Length]).ToArray() : [];
+        _velocity = options.Momentum > 0
+            ? context.Model.Parameters.Select(p => context.Backend.Allocate(p.Value.Rows, p.Value.Cols)).ToArray()
+            : [];
     }
 
-    /// <summary>μ.</summary>
-    public double Momentum { get; }
-
-    /// <summary>wd.</summary>
-    public override double WeightDecay { get; }
+    /// <inheritdoc />
+    public override AlgorithmOptions Options => _fullBatch ? new GdOptions(_options.Momentum, _options.WeightDecay) : _options;
 
     /// <inheritdoc />
-    public override string Name => _fullBatch ? "gd" : "sgd";
-
-    /// <inheritdoc />
-    public override bool FullBatch => _fullBatch;
-
-    /// <inheritdoc />
-    public override IReadOnlyList<float[]> State => _velocity;
-
-    /// <inheritdoc />
-    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    public override StepResult Step(StepContext step)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        float lr = (float)learningRate, mu = (float)Momentum, wd = (float)WeightDecay;
-        for (int k = 0; k < parameters.Count; k++)
+        ArgumentNullException.ThrowIfNull(step);
+        double loss = step.Evaluate();
+        double norm = step.RecordGradientNorm ? GradientNormSquared(_options.WeightDecay) : double.NaN;
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        for (int k = 0; k < ps.Count; k++)
         {
-            if (_velocity.Length == 0)
-            {
-                Update.Descend(parameters[k].Value, parameters[k].Grad, lr, wd);
-            }
-            else
-            {
-                Update.MomentumDescend(parameters[k].Value, parameters[k].Grad, _velocity[k], lr, mu, wd);
-            }
+            Context.Backend.SgdStep(ps[k].Value, ps[k].Grad, _velocity.Length == 0 ? null : _velocity[k],
+                step.LearningRate, _options.Momentum, _options.WeightDecay);
+        }
+
+        return new StepResult(loss, norm, false);
+    }
+
+    /// <inheritdoc />
+    public override AlgorithmState SaveState()
+    {
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        return new AlgorithmState(Name,
+            _velocity.Select((v, k) => new NamedTensor("velocity." + ps[k].Name, Context.Backend.ToArray(v))).ToArray(),
+            new Dictionary<string, double>());
+    }
+
+    /// <inheritdoc />
+    public override void RestoreState(AlgorithmState state)
+    {
+        RequireOwn(state);
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        for (int k = 0; k < _velocity.Length; k++)
+        {
+            Context.Backend.Upload(state.Tensor("velocity." + ps[k].Name), _velocity[k]);
         }
     }
 }

@@ -1,48 +1,45 @@
-using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Random;
 
 namespace BoundLab.Numerics.Optimizers;
 
-/// <summary>Stochastic gradient Langevin dynamics, in the parameterisation of Mou, Wang, Zhai, Zheng
-/// (COLT 2018): w ← w − η·(g + wd·w) + sqrt(2η/β)·ξ, ξ ~ N(0, I); β is the inverse temperature.</summary>
-/// <remarks>ξ of parameter k at step t is <see cref="KeyedNormal"/> under (key, t, k), generated inside the
-/// update (<see cref="GaussianNoise.LangevinStep"/>): the weights are bit-identical for any thread count.</remarks>
-public sealed class Sgld : Optimizer
+/// <summary>SGLD (<see cref="SgldOptions"/>): ξ of parameter k at step t is <see cref="KeyedNormal"/> under
+/// (key, t, k), generated inside the backend's fused <see cref="Backends.Backend{T}.LangevinStep"/>, so the weights are
+/// bit-identical for any thread count and every backend draws the same numbers. Stateless between steps.</summary>
+public sealed class Sgld : Algorithm
 {
-    private readonly RngKey _key;
-    private readonly int _threads;
+    private readonly SgldOptions _options;
 
-    /// <summary>Creates the optimizer; <paramref name="key"/> keys the noise of every step.</summary>
-    public Sgld(double beta, double weightDecay, RngKey key, int threads)
+    internal Sgld(SgldOptions options, AlgorithmContext context)
+        : base(context)
     {
-        Beta = beta > 0 && double.IsFinite(beta)
-            ? beta
-            : throw new ArgumentOutOfRangeException(nameof(beta), beta, "allowed: a finite inverse temperature β > 0");
-        WeightDecay = Check(nameof(weightDecay), weightDecay, 0);
-        _key = key;
-        _threads = threads;
+        options.Validate();
+        _options = options;
     }
 
-    /// <summary>Inverse temperature β.</summary>
-    public double Beta { get; }
-
-    /// <summary>wd (the λ of Mou et al.'s ℓ2-regularized objective).</summary>
-    public override double WeightDecay { get; }
+    /// <inheritdoc />
+    public override AlgorithmOptions Options => _options;
 
     /// <inheritdoc />
-    public override string Name => "sgld";
-
-    /// <inheritdoc />
-    public override void Step(IReadOnlyList<Parameter<float>> parameters, double learningRate, long step)
+    public override StepResult Step(StepContext step)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        float lr = (float)learningRate, wd = (float)WeightDecay;
-        float std = (float)Math.Sqrt(2 * learningRate / Beta);
-        for (int k = 0; k < parameters.Count; k++)
+        ArgumentNullException.ThrowIfNull(step);
+        double loss = step.Evaluate();
+        double norm = step.RecordGradientNorm ? GradientNormSquared(_options.WeightDecay) : double.NaN;
+        double std = Math.Sqrt(2 * step.LearningRate / _options.Beta);
+        IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
+        for (int k = 0; k < ps.Count; k++)
         {
-            GaussianNoise.LangevinStep(new NoiseKey(_key, (ulong)step, (uint)k), parameters[k].Value, parameters[k].Grad,
-                lr, wd, std, _threads);
+            Context.Backend.LangevinStep(ps[k].Value, ps[k].Grad, (float)step.LearningRate, (float)_options.WeightDecay, (float)std,
+                new NoiseKey(Context.NoiseKey, (ulong)step.Step, (uint)k));
         }
+
+        return new StepResult(loss, norm, false);
     }
+
+    /// <inheritdoc />
+    public override AlgorithmState SaveState() => new(Name, [], new Dictionary<string, double>());
+
+    /// <inheritdoc />
+    public override void RestoreState(AlgorithmState state) => RequireOwn(state);
 }

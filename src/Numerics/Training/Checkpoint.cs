@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Optimizers;
 
 namespace BoundLab.Numerics.Training;
 
@@ -17,12 +19,13 @@ namespace BoundLab.Numerics.Training;
 public sealed record CheckpointState(RunFingerprint Fingerprint, int CompletedEpochs, long GlobalStep, double TrainSeconds,
     long SamplesSeen, IReadOnlyList<EpochRecord> History, IReadOnlyList<StepRecord> Steps, int Format = Checkpoint.Format);
 
-/// <summary>A checkpoint folder: state.json, weights.bin (see <see cref="MlpFile"/>) and optimizer.bin.
+/// <summary>A checkpoint folder: state.json, weights.bin (see <see cref="ModelFile"/>), algorithm.json (the algorithm's
+/// named scalars and the names and lengths of its tensors) and algorithm.bin (those tensors, float32).
 /// Written into a sibling folder and swapped in, so an interruption leaves the previous checkpoint intact.</summary>
 public sealed class Checkpoint(string directory)
 {
-    /// <summary>The state.json layout this build writes and reads (1: a one-string fingerprint; 2: field by field).</summary>
-    public const int Format = 2;
+    /// <summary>The state.json layout this build writes and reads (1: a one-string fingerprint; 2: field by field; 3: typed algorithm state).</summary>
+    public const int Format = 3;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = false };
 
@@ -36,23 +39,27 @@ public sealed class Checkpoint(string directory)
 
     /// <summary>Saves state, weights and optimizer buffers. On any failure the pending folder is removed
     /// and the previous checkpoint stays as it was.</summary>
-    public void Save(CheckpointState state, Mlp<float> net, IReadOnlyList<float[]> optimizerState)
+    public void Save(CheckpointState state, Model<float> net, AlgorithmState algorithmState)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(net);
-        ArgumentNullException.ThrowIfNull(optimizerState);
+        ArgumentNullException.ThrowIfNull(algorithmState);
         // Serialized first: a state that cannot be written (a non-finite number) fails before any file is touched.
         string stateJson = JsonSerializer.Serialize(state, JsonOptions);
+        string algorithmJson = JsonSerializer.Serialize(new AlgorithmStateFile(algorithmState.Algorithm,
+            algorithmState.Tensors.Select(t => new TensorEntry(t.Name, t.Values.Length)).ToArray(),
+            new Dictionary<string, double>(algorithmState.Scalars)), JsonOptions);
         DeletePending();
         try
         {
             System.IO.Directory.CreateDirectory(Pending);
-            MlpFile.Save(net, Path.Combine(Pending, "weights.bin"));
-            using (var f = File.Create(Path.Combine(Pending, "optimizer.bin")))
+            ModelFile.Save(net, Path.Combine(Pending, "weights.bin"));
+            File.WriteAllText(Path.Combine(Pending, "algorithm.json"), algorithmJson);
+            using (var f = File.Create(Path.Combine(Pending, "algorithm.bin")))
             {
-                foreach (float[] buffer in optimizerState)
+                foreach (NamedTensor t in algorithmState.Tensors)
                 {
-                    f.Write(MemoryMarshal.AsBytes(buffer.AsSpan()));
+                    f.Write(MemoryMarshal.AsBytes(t.Values.AsSpan()));
                 }
             }
 
@@ -155,27 +162,50 @@ public sealed class Checkpoint(string directory)
         }
     }
 
-    /// <summary>Loads the checkpoint; optimizer buffers are read into <paramref name="optimizerState"/>.</summary>
-    public (CheckpointState State, Mlp<float> Net) Load(IReadOnlyList<float[]> optimizerState)
+    /// <summary>Loads the checkpoint: its state, the model (on <paramref name="backend"/>) and the algorithm's state.</summary>
+    public (CheckpointState State, Model<float> Net, AlgorithmState Algorithm) Load(Backend<float> backend)
     {
-        ArgumentNullException.ThrowIfNull(optimizerState);
+        ArgumentNullException.ThrowIfNull(backend);
         string dir = CompleteFolder();
         CheckpointState state = ReadState();
-        Mlp<float> net = MlpFile.Load(Path.Combine(dir, "weights.bin"));
-        byte[] opt = File.ReadAllBytes(Path.Combine(dir, "optimizer.bin"));
-        long expected = optimizerState.Sum(b => (long)b.Length * sizeof(float));
-        if (opt.Length != expected)
+        Model<float> net = ModelFile.Load(Path.Combine(dir, "weights.bin"), backend);
+        string jsonPath = Path.Combine(dir, "algorithm.json");
+        AlgorithmStateFile? file;
+        try
         {
-            throw new InvalidDataException($"{dir}/optimizer.bin has {opt.Length} bytes; the optimizer needs {expected}.");
+            file = JsonSerializer.Deserialize<AlgorithmStateFile>(File.ReadAllText(jsonPath), JsonOptions);
+        }
+        catch (JsonException)
+        {
+            file = null;
+        }
+
+        if (file?.Algorithm is null || file.Tensors is null || file.Scalars is null)
+        {
+            throw new InvalidDataException($"{jsonPath} is not an algorithm state this build reads; start the run over.");
+        }
+
+        byte[] bin = File.ReadAllBytes(Path.Combine(dir, "algorithm.bin"));
+        long expected = file.Tensors.Sum(t => (long)t.Length * sizeof(float));
+        if (bin.Length != expected)
+        {
+            throw new InvalidDataException($"{dir}/algorithm.bin has {bin.Length} bytes; algorithm.json lists {expected}.");
         }
 
         int offset = 0;
-        foreach (float[] buffer in optimizerState)
+        var tensors = new List<NamedTensor>();
+        foreach (TensorEntry t in file.Tensors)
         {
-            MemoryMarshal.Cast<byte, float>(opt.AsSpan(offset, buffer.Length * sizeof(float))).CopyTo(buffer);
-            offset += buffer.Length * sizeof(float);
+            var values = new float[t.Length];
+            MemoryMarshal.Cast<byte, float>(bin.AsSpan(offset, t.Length * sizeof(float))).CopyTo(values);
+            offset += t.Length * sizeof(float);
+            tensors.Add(new NamedTensor(t.Name, values));
         }
 
-        return (state, net);
+        return (state, net, new AlgorithmState(file.Algorithm, tensors, file.Scalars));
     }
+
+    private sealed record TensorEntry(string Name, int Length);
+
+    private sealed record AlgorithmStateFile(string Algorithm, TensorEntry[] Tensors, Dictionary<string, double> Scalars);
 }

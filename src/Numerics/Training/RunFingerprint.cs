@@ -17,7 +17,7 @@ public sealed record FingerprintField(string Name, string Value);
 public sealed record FingerprintDifference(string Name, string Saved, string Current);
 
 /// <summary>Everything that changes a run's result, field by field, so a resume mismatch can say which
-/// field differs. Field names: <c>Spec.*</c>, <c>Loss</c>, <c>Optimizer.*</c>, <c>Schedule.*</c>,
+/// field differs. Field names: <c>Spec.*</c> (MLPs) or <c>Model.Name</c>, <c>Model</c> (the layers as JSON), <c>Loss</c>, <c>Algorithm.*</c>, <c>Schedule.*</c>,
 /// <c>BatchSize</c>, <c>Seed</c>, <c>Init</c>, <c>InitStd</c>, <c>RecordSteps</c> (the config);
 /// <c>Data.*</c> (every <see cref="DataOptions"/> property, when known); <c>TrainData</c> and
 /// <c>TestData</c> (SHA-256 of the loaded inputs and labels/targets, which covers the data files'
@@ -34,11 +34,20 @@ public sealed record RunFingerprint(IReadOnlyList<FingerprintField> Fields)
         var f = new List<FingerprintField>();
         void Add(string name, object? value) => f.Add(new FingerprintField(name, Format(value)));
 
-        Add("Spec.Arch", config.Spec.Arch);
-        Add("Spec.Hidden", config.Spec.Hidden);
-        Add("Spec.Bias", config.Spec.Bias);
+        if (config.Model.Mlp is { } mlp)
+        {
+            Add("Spec.Arch", mlp.Arch);
+            Add("Spec.Hidden", mlp.Hidden);
+            Add("Spec.Bias", mlp.Bias);
+        }
+        else
+        {
+            Add("Model.Name", config.Model.Name);
+        }
+
+        Add("Model", Models.ModelSpecJson.Write(config.Model).ToJsonString());
         Add("Loss", config.Loss);
-        AddProperties(f, "Optimizer.", config.Optimizer);
+        AddProperties(f, "Algorithm.", config.Algorithm);
         Schedule schedule = config.Schedule;
         Add("Schedule.Kind", schedule.Kind);
         Add("Schedule.BaseRate", schedule.BaseRate);

@@ -4,38 +4,30 @@ using BoundLab.Numerics.Optimizers;
 
 namespace BoundLab.Numerics.Training;
 
-/// <summary>Optimizer names accepted by <see cref="OptimizerConfig.Kind"/>.</summary>
+/// <summary>Algorithm names accepted by the CLI's <c>--optimizer</c>.</summary>
 public static class OptimizerKinds
 {
     /// <summary>sgd, gd, sgld, pgd.</summary>
     public static IReadOnlyList<string> All { get; } = ["sgd", "gd", "sgld", "pgd"];
 }
 
-/// <summary>Which update rule, with its hyper-parameters (unused ones are ignored by the other rules).</summary>
-/// <param name="Kind">"sgd" (minibatch), "gd" (full batch), "sgld", "pgd" (perturbed GD).</param>
-/// <param name="Momentum">Heavy-ball μ (sgd, gd).</param>
-/// <param name="WeightDecay">L2 coefficient (sgd, gd, sgld).</param>
-/// <param name="Beta">SGLD inverse temperature β.</param>
-/// <param name="PgdRadius">Perturbation radius r.</param>
-/// <param name="PgdGradThreshold">g_thres.</param>
-/// <param name="PgdStepThreshold">t_thres.</param>
-/// <param name="PgdLossThreshold">f_thres.</param>
-public sealed record OptimizerConfig(
-    string Kind = "sgd",
-    double Momentum = 0.9,
-    double WeightDecay = 0,
-    double Beta = 1e6,
-    double PgdRadius = 1e-3,
-    double PgdGradThreshold = 1e-3,
-    int PgdStepThreshold = 50,
-    double PgdLossThreshold = 1e-6);
-
 /// <summary>Everything that determines a training run (with the data): same config + same data ⇒
-/// bit-identical weights on CPU whatever the thread count.</summary>
+/// bit-identical weights on CPU whatever the thread count. Compares by value.</summary>
+/// <param name="Model">The architecture.</param>
+/// <param name="Loss">The training loss.</param>
+/// <param name="Algorithm">The update rule with its typed options.</param>
+/// <param name="Schedule">Learning rate by epoch.</param>
+/// <param name="BatchSize">Minibatch size (chunk size of full-batch gradients).</param>
+/// <param name="Epochs">Epochs (full-batch algorithms: iterations).</param>
+/// <param name="Seed">Root of every random draw.</param>
+/// <param name="Init">Weight initialization.</param>
+/// <param name="InitStd">σ of <see cref="Initialization.Gaussian"/>.</param>
+/// <param name="Threads">CPU threads (0 = all); never changes results.</param>
+/// <param name="RecordSteps">Whether to keep the per-step trajectory.</param>
 public sealed record TrainConfig(
-    MlpSpec Spec,
+    ModelSpec Model,
     LossKind Loss,
-    OptimizerConfig Optimizer,
+    AlgorithmOptions Algorithm,
     Schedule Schedule,
     int BatchSize,
     int Epochs,
@@ -48,9 +40,10 @@ public sealed record TrainConfig(
     /// <summary>Checks the numbers that the record's types do not (the CLI reports these as exit 2).</summary>
     public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(Spec);
-        ArgumentNullException.ThrowIfNull(Optimizer);
+        ArgumentNullException.ThrowIfNull(Model);
+        ArgumentNullException.ThrowIfNull(Algorithm);
         ArgumentNullException.ThrowIfNull(Schedule);
+        Algorithm.Validate();
         if (BatchSize < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "allowed: batch size ≥ 1");
@@ -64,11 +57,6 @@ public sealed record TrainConfig(
         if (Threads < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "allowed: threads ≥ 0 (0 = all processors)");
-        }
-
-        if (!OptimizerKinds.All.Contains(Optimizer.Kind))
-        {
-            throw new ArgumentException($"optimizer '{Optimizer.Kind}' is unknown; allowed: {string.Join(", ", OptimizerKinds.All)}.", nameof(Optimizer));
         }
     }
 }

@@ -6,7 +6,6 @@ using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Optimizers;
 using BoundLab.Numerics.Random;
-using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Numerics.Training;
 
@@ -18,7 +17,7 @@ namespace BoundLab.Numerics.Training;
 /// <param name="TrainSeconds">Time spent in training steps (evaluation excluded).</param>
 /// <param name="SamplesSeen">Training samples processed.</param>
 /// <param name="StoppedEarly">Perturbed GD reached its stopping test.</param>
-public sealed record TrainResult(Mlp<float> Model, Mlp<float> Initial, IReadOnlyList<EpochRecord> History,
+public sealed record TrainResult(Model<float> Model, Model<float> Initial, IReadOnlyList<EpochRecord> History,
     IReadOnlyList<StepRecord> Steps, double TrainSeconds, long SamplesSeen, bool StoppedEarly)
 {
     /// <summary>Training samples per second of training time.</summary>
@@ -26,8 +25,8 @@ public sealed record TrainResult(Mlp<float> Model, Mlp<float> Initial, IReadOnly
 }
 
 /// <summary>Trains an MLP on a dataset split. Every random choice derives from the config's seed:
-/// init ← Split("init"), epoch e's shuffle ← Split("shuffle").Split(e), step t's noise for parameter k ←
-/// NoiseKey(Split("noise"), t, k);
+/// init ← Split("init"), epoch e's shuffle ← Split("shuffle").Split(e), the algorithm's noise ← Split("noise")
+/// (SGLD: step t, parameter k ← NoiseKey(Split("noise"), t, k));
 /// so a run resumed from a checkpoint is bit-identical to an uninterrupted one.</summary>
 public sealed class Trainer
 {
@@ -47,28 +46,28 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(data);
         config.Validate();
         Dataset train = data.Train;
-        if (config.Spec.InputDim != train.InputDim)
+        if (config.Model.InputDim != train.InputDim)
         {
             throw new ArgumentException(
-                $"--arch {config.Spec.Arch} takes {config.Spec.InputDim} inputs; '{train.Name}' has {train.InputDim} features (start the architecture with {train.InputDim}).",
+                $"{ArchOption(config.Model)} takes {config.Model.InputDim} inputs; '{train.Name}' has {train.InputDim} features" + (config.Model.Mlp is null ? "." : $" (start the architecture with {train.InputDim})."),
                 nameof(config));
         }
 
         bool regression = train.Task == TaskKind.Regression;
         int classes = train.Classes;
-        if (regression && config.Spec.OutputDim != train.OutputDim)
+        if (regression && config.Model.OutputDim != train.OutputDim)
         {
             throw new ArgumentException(
-                $"--arch {config.Spec.Arch} has {config.Spec.OutputDim} outputs; '{train.Name}' has {train.OutputDim} targets.", nameof(config));
+                $"{ArchOption(config.Model)} has {config.Model.OutputDim} outputs; '{train.Name}' has {train.OutputDim} targets.", nameof(config));
         }
 
         try
         {
-            Loss.CheckCompatible(config.Loss, config.Spec.OutputDim, regression, classes);
+            Loss.CheckCompatible(config.Loss, config.Model.OutputDim, regression, classes);
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"--arch {config.Spec.Arch} with --loss {Loss.Name(config.Loss)}: {e.Message.Split(" (Parameter")[0]}", nameof(config));
+            throw new ArgumentException($"{ArchOption(config.Model)} with --loss {Loss.Name(config.Loss)}: {e.Message.Split(" (Parameter")[0]}", nameof(config));
         }
 
         if (train.Count == 0)
@@ -83,18 +82,23 @@ public sealed class Trainer
         _dataOptions = dataOptions;
     }
 
+    private static string ArchOption(ModelSpec m) => m.Mlp is null ? $"--model {m.Name}" : $"--arch {m.Name}";
+
     /// <summary>Identity of the run for checkpoints: everything that changes results (not epochs or threads).</summary>
     public RunFingerprint Fingerprint => _fingerprint ??= RunFingerprint.Of(_config, _data, _dataOptions);
 
     /// <summary>Runs the configured epochs. With a checkpoint folder, saves after every epoch and, when
-    /// <paramref name="resume"/> is set and a checkpoint exists, continues from it. Cancellation stops
-    /// between steps (OperationCanceledException); the last epoch's checkpoint stays valid.</summary>
+    /// <paramref name="resume"/> is set and a checkpoint exists, continues from it (every algorithm, perturbed GD
+    /// included: its typed state is checkpointed). Cancellation stops between steps (OperationCanceledException);
+    /// the last epoch's checkpoint stays valid.</summary>
     public TrainResult Run(IProgress<TrainProgress>? progress = null, CancellationToken cancel = default,
         Checkpoint? checkpoint = null, bool resume = false, Action<EpochRecord>? onEpoch = null)
     {
-        Mlp<float> initial = Mlp<float>.Create(_config.Spec, _root.Split("init"), _config.Init, _config.InitStd);
-        Mlp<float> net = initial.Clone();
-        Optimizer optimizer = CreateOptimizer(net);
+        Model<float> initial = Model<float>.Create(_config.Model, _backend, _root.Split("init"), _config.Init, _config.InitStd);
+        Model<float> net = initial.Clone();
+        Algorithm algorithm = _config.Algorithm.Create(new AlgorithmContext(net, _root.Split("noise")));
+        var train = new Objective<float>(net, _backend.Upload(_data.Train), _config.Loss);
+        var test = new Objective<float>(net, _backend.Upload(_data.Test), _config.Loss);
         var history = new List<EpochRecord>();
         var steps = new List<StepRecord>();
         int firstEpoch = 0;
@@ -103,11 +107,6 @@ public sealed class Trainer
 
         if (resume && checkpoint is { Exists: true })
         {
-            if (optimizer is PerturbedGd)
-            {
-                throw new ArgumentException("--optimizer pgd runs cannot be resumed (the perturbation anchor is not checkpointed); start the run over with --force instead of --resume.", nameof(resume));
-            }
-
             CheckpointState saved0 = checkpoint.ReadState();
             IReadOnlyList<FingerprintDifference> differences = Fingerprint.Compare(saved0.Fingerprint);
             if (differences.Count > 0)
@@ -122,13 +121,9 @@ public sealed class Trainer
                     $"already holds; resume with --epochs {saved0.CompletedEpochs} or more.", nameof(resume));
             }
 
-            (CheckpointState state, Mlp<float> saved) = checkpoint.Load(optimizer.State);
-
-            for (int i = 0; i < net.Parameters.Count; i++)
-            {
-                Array.Copy(saved.Parameters[i].Value, net.Parameters[i].Value, saved.Parameters[i].Value.Length);
-            }
-
+            (CheckpointState state, Model<float> saved, AlgorithmState algorithmState) = checkpoint.Load(_backend);
+            net.CopyFrom(saved);
+            algorithm.RestoreState(algorithmState);
             history.AddRange(state.History);
             steps.AddRange(state.Steps);
             (firstEpoch, step, seconds, samples) = (state.CompletedEpochs, state.GlobalStep, state.TrainSeconds, state.SamplesSeen);
@@ -141,155 +136,85 @@ public sealed class Trainer
             double lr = _config.Schedule.At(epoch);
             double lossSum;
             int lossCount;
-            if (optimizer.FullBatch)
+            if (algorithm.FullBatch)
             {
-                (lossSum, lossCount, stopped) = FullBatchStep(net, optimizer, lr, epoch, ref step, steps, progress, cancel);
-                samples += _data.Train.Count;
+                (lossSum, lossCount, stopped) = FullBatchStep(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
             }
             else
             {
-                (lossSum, lossCount) = MinibatchEpoch(net, optimizer, lr, epoch, ref step, steps, progress, cancel);
-                samples += _data.Train.Count;
+                (lossSum, lossCount) = MinibatchEpoch(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
             }
 
+            samples += _data.Train.Count;
             clock.Stop();
             seconds += clock.Elapsed.TotalSeconds;
-            var (trainLoss, trainError) = Evaluation.Evaluate(net, _backend, _data.Train, _config.Loss);
-            var (testLoss, testError) = Evaluation.Evaluate(net, _backend, _data.Test, _config.Loss);
+            var (trainLoss, trainError) = train.Evaluate();
+            var (testLoss, testError) = test.Evaluate();
             // The last step can overflow the weights although the loss before it was finite: this is
             // the first non-finite loss, and nothing non-finite may reach the history or a checkpoint.
             CheckFiniteAfter("training-set", trainLoss, trainError, epoch, step - 1);
             CheckFiniteAfter("test-set", testLoss, testError, epoch, step - 1);
             history.Add(new EpochRecord(epoch + 1, lr, lossSum / lossCount, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
             onEpoch?.Invoke(history[^1]);
-            checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, optimizer.State);
+            checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, algorithm.SaveState());
         }
 
         return new TrainResult(net, initial, history, steps, seconds, samples, stopped);
     }
 
-    private Optimizer CreateOptimizer(Mlp<float> net)
-    {
-        OptimizerConfig o = _config.Optimizer;
-        return o.Kind switch
-        {
-            "sgd" => new Sgd(net.Parameters, o.Momentum, o.WeightDecay),
-            "gd" => new Sgd(net.Parameters, o.Momentum, o.WeightDecay, fullBatch: true),
-            "sgld" => new Sgld(o.Beta, o.WeightDecay, _root.Split("noise"), _config.Threads == 0 ? Environment.ProcessorCount : _config.Threads),
-            "pgd" => new PerturbedGd(o.PgdRadius, o.PgdGradThreshold, o.PgdStepThreshold, o.PgdLossThreshold, _root.Split("noise")),
-            _ => throw new ArgumentException($"optimizer '{o.Kind}' is unknown; allowed: {string.Join(", ", OptimizerKinds.All)}."),
-        };
-    }
-
-    private (double LossSum, int Count) MinibatchEpoch(Mlp<float> net, Optimizer optimizer, double lr, int epoch,
+    private (double LossSum, int Count) MinibatchEpoch(Objective<float> train, Algorithm algorithm, double lr, int epoch,
         ref long step, List<StepRecord> steps, IProgress<TrainProgress>? progress, CancellationToken cancel)
     {
-        Dataset train = _data.Train;
-        int batchSize = Math.Min(_config.BatchSize, train.Count);
-        int[] order = _root.Split("shuffle").Split((ulong)epoch).Stream().Permutation(train.Count);
-        var batch = new BatchBuffer(train, batchSize);
-        int stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        int n = _data.Train.Count;
+        int batchSize = Math.Min(_config.BatchSize, n);
+        int[] order = _root.Split("shuffle").Split((ulong)epoch).Stream().Permutation(n);
+        int stepsPerEpoch = (n + batchSize - 1) / batchSize;
         double lossSum = 0;
         for (int b = 0; b < stepsPerEpoch; b++)
         {
             cancel.ThrowIfCancellationRequested();
-            int start = b * batchSize, rows = Math.Min(batchSize, train.Count - start);
-            batch.Gather(order.AsSpan(start, rows));
-            double loss = ForwardBackward(net, batch);
-            CheckFinite(loss, epoch, step);
+            int start = b * batchSize, rows = Math.Min(batchSize, n - start);
+            StepResult r = algorithm.Step(new StepContext(() => train.OnRows(order.AsSpan(start, rows)), lr, step, _config.RecordSteps));
+            CheckFinite(r.Loss, epoch, step);
             if (_config.RecordSteps)
             {
-                steps.Add(new StepRecord(step, epoch + 1, lr, loss, optimizer.GradientNormSquared(net.Parameters)));
+                steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared));
             }
 
-            optimizer.Step(net.Parameters, lr, step);
             step++;
-            lossSum += loss;
+            lossSum += r.Loss;
             progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, b + 1, stepsPerEpoch, lossSum / (b + 1)));
         }
 
         return (lossSum, stepsPerEpoch);
     }
 
-    // One step of (perturbed) GD: the gradient of the mean loss over the whole training set, accumulated
+    // One step of a full-batch algorithm: the gradient of the mean loss over the whole training set, accumulated
     // chunk by chunk in a fixed order.
-    private (double LossSum, int Count, bool Stopped) FullBatchStep(Mlp<float> net, Optimizer optimizer, double lr, int epoch,
+    private (double LossSum, int Count, bool Stopped) FullBatchStep(Objective<float> train, Algorithm algorithm, double lr, int epoch,
         ref long step, List<StepRecord> steps, IProgress<TrainProgress>? progress, CancellationToken cancel)
     {
-        double loss = FullGradient(net, cancel);
-        CheckFinite(loss, epoch, step);
-        if (optimizer is PerturbedGd pgd)
+        int chunk = _config.BatchSize;
+        long t = step;
+        StepResult r = algorithm.Step(new StepContext(() =>
         {
-            if (pgd.ShouldStop(net.Parameters, step, loss))
-            {
-                return (loss, 1, true);
-            }
-
-            double gradNorm = Math.Sqrt(net.Parameters.Sum(p => p.Grad.Sum(g => (double)g * g)));
-            if (pgd.ShouldPerturb(step, gradNorm))
-            {
-                pgd.Perturb(net.Parameters, step, loss);
-                loss = FullGradient(net, cancel);
-                CheckFinite(loss, epoch, step);
-            }
+            double loss = train.Full(chunk, true, cancel);
+            CheckFinite(loss, epoch, t);
+            return loss;
+        }, lr, step, _config.RecordSteps));
+        if (r.Stopped)
+        {
+            return (r.Loss, 1, true);
         }
 
         if (_config.RecordSteps)
         {
-            steps.Add(new StepRecord(step, epoch + 1, lr, loss, optimizer.GradientNormSquared(net.Parameters)));
+            steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared));
         }
 
-        optimizer.Step(net.Parameters, lr, step);
         step++;
-        progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, 1, 1, loss));
-        return (loss, 1, false);
-    }
-
-    private double FullGradient(Mlp<float> net, CancellationToken cancel)
-    {
-        Dataset train = _data.Train;
-        int chunk = Math.Min(_config.BatchSize, train.Count);
-        var batch = new BatchBuffer(train, chunk);
-        float[][] sums = net.Parameters.Select(p => new float[p.Grad.Length]).ToArray();
-        double loss = 0;
-        for (int start = 0; start < train.Count; start += chunk)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int rows = Math.Min(chunk, train.Count - start);
-            batch.GatherRange(start, rows);
-            double weight = (double)rows / train.Count;
-            loss += weight * ForwardBackward(net, batch);
-            for (int k = 0; k < sums.Length; k++)
-            {
-                float[] g = net.Parameters[k].Grad, s = sums[k];
-                for (int i = 0; i < s.Length; i++)
-                {
-                    s[i] += (float)weight * g[i];
-                }
-            }
-        }
-
-        for (int k = 0; k < sums.Length; k++)
-        {
-            Array.Copy(sums[k], net.Parameters[k].Grad, sums[k].Length);
-        }
-
-        return loss;
-    }
-
-    private Matrix<float>? _gradOut;
-
-    private double ForwardBackward(Mlp<float> net, BatchBuffer batch)
-    {
-        Matrix<float> outputs = net.Forward(_backend, batch.Inputs);
-        if (_gradOut is null || !_gradOut.SameShape(outputs))
-        {
-            _gradOut = new Matrix<float>(outputs.Rows, outputs.Cols);
-        }
-
-        double loss = Loss.Compute(_config.Loss, outputs, batch.Labels, batch.Targets, _gradOut);
-        net.Backward(_backend, _gradOut);
-        return loss;
+        progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, 1, 1, r.Loss));
+        return (r.Loss, 1, false);
     }
 
     private static void CheckFiniteAfter(string what, double loss, double error, int epoch, long lastStep)

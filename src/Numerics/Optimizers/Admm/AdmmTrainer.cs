@@ -17,27 +17,28 @@ public sealed record AdmmIterationRecord(int Iteration, double Lagrangian, doubl
     double KktResidual, double TrainLoss, double Seconds);
 
 /// <summary>The trained network and its per-iteration history.</summary>
-public sealed record AdmmResult(Mlp<float> Model, Mlp<float> Initial, IReadOnlyList<AdmmIterationRecord> History);
+public sealed record AdmmResult(Model<float> Model, Model<float> Initial, IReadOnlyList<AdmmIterationRecord> History);
 
 /// <summary>Trains a sigmoid MLP with squared loss by ADMM on a whole (full-batch) training set, in float64.</summary>
 public static class AdmmTrainer
 {
     /// <summary>Runs <paramref name="iterations"/> ADMM iterations from the initial network (its biases must be enabled iff options.Bias).</summary>
-    public static AdmmResult Train(Mlp<float> initial, Dataset train, AdmmOptions options, int iterations,
+    public static AdmmResult Train(Model<float> initial, Dataset train, AdmmOptions options, int iterations,
         Action<AdmmIterationRecord>? onIteration = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         options.Validated();
+        MlpSpec spec = initial.Spec.Mlp ?? throw new ArgumentException($"ADMM trains plain MLPs; the model {initial.Spec.Name} is not one.", nameof(initial));
         if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "allowed: ≥ 1 iteration");
-        if (initial.Spec.Hidden != Activation.Sigmoid)
-            throw new ArgumentException($"ADMM is implemented for sigmoid networks; got activation {initial.Spec.Hidden}.", nameof(initial));
-        if (initial.Spec.Bias != options.Bias)
-            throw new ArgumentException($"the network has bias = {initial.Spec.Bias} but the ADMM options say {options.Bias}.", nameof(options));
-        if (options.Beta.Count != initial.Spec.Layers)
-            throw new ArgumentException($"got {options.Beta.Count} penalties β; {initial.Spec.Arch} has {initial.Spec.Layers} layers.", nameof(options));
-        var state = AdmmState.Create(Inputs(train), Targets(train, initial.Spec.OutputDim), ToAdmmWeights(initial), options.Bias);
+        if (spec.Hidden != Activation.Sigmoid)
+            throw new ArgumentException($"ADMM is implemented for sigmoid networks; got activation {spec.Hidden}.", nameof(initial));
+        if (spec.Bias != options.Bias)
+            throw new ArgumentException($"the network has bias = {spec.Bias} but the ADMM options say {options.Bias}.", nameof(options));
+        if (options.Beta.Count != spec.Layers)
+            throw new ArgumentException($"got {options.Beta.Count} penalties β; {spec.Arch} has {spec.Layers} layers.", nameof(options));
+        var state = AdmmState.Create(Inputs(train), Targets(train, spec.OutputDim), ToAdmmWeights(initial), options.Bias);
         var history = new List<AdmmIterationRecord>();
         for (int t = 1; t <= iterations; t++)
         {
@@ -54,7 +55,7 @@ public static class AdmmTrainer
             history.Add(record);
             onIteration?.Invoke(record);
         }
-        return new AdmmResult(ToMlp(initial.Spec, state), initial.Clone(), history);
+        return new AdmmResult(ToMlp(spec, state), initial.Clone(), history);
     }
 
     /// <summary>The samples as columns: X[j, i] = Inputs[i, j].</summary>
@@ -79,22 +80,25 @@ public static class AdmmTrainer
     }
 
     /// <summary>The MLP's weights as ADMM blocks [W_i b_i].</summary>
-    public static Matrix<double>[] ToAdmmWeights(Mlp<float> net)
+    public static Matrix<double>[] ToAdmmWeights(Model<float> net)
     {
         ArgumentNullException.ThrowIfNull(net);
-        bool bias = net.Spec.Bias;
-        var result = new Matrix<double>[net.Spec.Layers];
+        MlpSpec spec = net.Spec.Mlp ?? throw new ArgumentException($"ADMM trains plain MLPs; the model {net.Spec.Name} is not one.", nameof(net));
+        bool bias = spec.Bias;
+        var result = new Matrix<double>[spec.Layers];
+        var weights = net.DenseWeights();
+        var biases = net.DenseBiases();
         for (int i = 0; i < result.Length; i++)
         {
-            var w = net.Weights[i];
-            var b = net.Biases[i];
+            var w = weights[i];
+            var b = biases[i];
             result[i] = Matrix<double>.Build.Dense(w.Rows, w.Cols + (bias ? 1 : 0), (r, c) => c < w.Cols ? w[r, c] : b[r]);
         }
         return result;
     }
 
     /// <summary>The ADMM weights as an MLP (float32, rounded to nearest).</summary>
-    public static Mlp<float> ToMlp(MlpSpec spec, AdmmState state)
+    public static Model<float> ToMlp(MlpSpec spec, AdmmState state)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(state);
@@ -109,6 +113,6 @@ public static class AdmmTrainer
                 for (int c = 0; c < cols; c++) weights[i][r, c] = (float)w[r, c];
             biases[i] = state.Bias ? Enumerable.Range(0, w.RowCount).Select(r => (float)w[r, cols]).ToArray() : [];
         }
-        return Mlp<float>.FromParameters(spec, weights, biases);
+        return Model<float>.FromDense(spec, new Backends.CpuBackend(), weights, biases);
     }
 }
