@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch peer of our LeNet benchmark: training-step throughput (forward, cross-entropy, backward, SGD momentum
+"""PyTorch peer of our LeNet benchmark (the net after LeCun et al. 1998, Gradient-based learning applied to document
+recognition, with ReLU and max pooling): training-step throughput (forward, cross-entropy, backward, SGD momentum
 0.9) of the same LeNet-like CNN, median of several timed runs after warm-up. In PyTorch's NCHW terms:
 conv(1→6, 5×5, pad 2) → ReLU → maxpool 2 → conv(6→16, 5×5) → ReLU → maxpool 2 → flatten → dense 400→120 → ReLU →
 dense 120→84 → ReLU → dense 84→10. Batches come from the MNIST training images in ~/.cache/boundlab/mnist when

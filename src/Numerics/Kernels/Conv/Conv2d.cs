@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace BoundLab.Numerics.Kernels;
 
+// Chellapilla, Puri & Simard (2006), High Performance Convolutional Neural Networks for Document Processing: unfold, then one matrix product.
 /// <summary>im2col and its adjoint col2im over NHWC batches: a 2-D convolution becomes one GEMM.
 /// <see cref="ConvReference"/> is their float64 specification.</summary>
 /// <remarks>
