@@ -11,6 +11,7 @@ using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Optimizers.Admm;
 using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -148,65 +149,25 @@ internal static class AdmmTrainCommand
         var backend = new CpuBackend();
         var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, backend, data.Train, LossKind.Squared);
         var (testLoss, testError) = Evaluation.Evaluate(result.Model, backend, data.Test, LossKind.Squared);
-        folder.WriteFile("weights.bin", tmp => MlpFile.Save(result.Model, tmp));
-        folder.WriteFile("weights-init.bin", tmp => MlpFile.Save(result.Initial, tmp));
-        var iters = new JsonArray();
-        foreach (var r in result.History)
-            iters.Add(new JsonObject
-            {
-                ["iteration"] = r.Iteration,
-                ["lagrangian"] = r.Lagrangian,
-                ["primal_residual"] = r.PrimalResidual,
-                ["primal_residuals"] = new JsonArray(r.PrimalResiduals.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
-                ["kkt_residual"] = r.KktResidual,
-                ["train_loss"] = r.TrainLoss,
-                ["seconds"] = r.Seconds,
-            });
+        var iters = ValueList.From(result.History.Select(r => new AdmmIterationEntry(r.Iteration, r.Lagrangian, r.PrimalResidual,
+            ValueList.From(r.PrimalResiduals), r.KktResidual, r.TrainLoss, r.Seconds)));
         double perIteration = result.History.Average(r => r.Seconds);
-        var json = new JsonObject
-        {
-            ["boundlab_run"] = 1,
-            ["config"] = new JsonObject
-            {
-                ["data"] = dataName, ["train_size"] = trainSize, ["test_size"] = testSize, ["arch"] = spec.Arch,
-                ["activation"] = "sigmoid", ["bias"] = bias, ["init"] = init.ToString().ToLowerInvariant(), ["loss"] = "squared",
-                ["optimizer"] = "admm", ["iterations"] = iterations, ["seed"] = seed,
-                ["beta"] = new JsonArray(exact[..^1].Select(b => (JsonNode)JsonValue.Create(ExactRoots.ExactText(b))!).ToArray()),
-                ["lambda"] = ExactRoots.ExactText(exact[^1]),
-                ["r1"] = ExactRoots.ExactText(r1), ["r2"] = ExactRoots.ExactText(r2),
-                ["parameters_source"] = given == 0 ? "synthesized" : "given",
-            },
-            ["data"] = new JsonObject
-            {
-                ["name"] = data.Train.Name, ["task"] = data.Train.Task == TaskKind.Regression ? "regression" : "classification",
-                ["n_train"] = data.Train.Count, ["n_test"] = data.Test.Count, ["input_dim"] = data.Train.InputDim,
-            },
-            ["conditions_verdict"] = verdict,
-            ["unverified"] = verdict != "proved",
-            ["conditions"] = conditions,
-            ["authors_defaults"] = new JsonObject
-            {
-                ["beta"] = 1, ["lambda"] = 1e-6, ["lambda_ratio"] = (exact[^1] / Rational.ParseDecimal("1e-6")).ToDouble(),
-            },
-            ["error_kind"] = data.Train.Task == TaskKind.Regression ? "mean squared error" : "0-1 error",
-            ["parameter_count"] = spec.ParameterCount,
-            ["iterations"] = iters,
-            ["lagrangian"] = result.History[^1].Lagrangian,
-            ["primal_residual"] = result.History[^1].PrimalResidual,
-            ["kkt_residual"] = result.History[^1].KktResidual,
-            ["train_error"] = Finite("train_error", trainError),
-            ["test_error"] = Finite("test_error", testError),
-            ["gap"] = Finite("gap", testError - trainError),
-            ["train_loss"] = Finite("train_loss", trainLoss),
-            ["test_loss"] = Finite("test_loss", testLoss),
-            ["seconds_per_iteration"] = perIteration,
-            ["wall_seconds"] = wall.Elapsed.TotalSeconds,
-            ["weights"] = "weights.bin",
-            ["weights_init"] = "weights-init.bin",
-            ["weights_sha256"] = MlpFile.Sha256(result.Model),
-            ["finished_utc"] = DateTime.UtcNow.ToString("O"),
-        };
-        Json.WriteAtomically(runJson, json.ToJsonString(Json.Options));
+        var config = new RunConfig(dataName, trainSize, testSize, spec.Arch, "sigmoid", bias, init.ToString().ToLowerInvariant(), "squared",
+            "admm", seed, null, new AdmmConfig(iterations, ValueList.From(exact[..^1].Select(ExactRoots.ExactText)), ExactRoots.ExactText(exact[^1]),
+                ExactRoots.ExactText(r1), ExactRoots.ExactText(r2), given == 0 ? "synthesized" : "given"));
+        var outcome = new AdmmOutcome(verdict, verdict != "proved", RunDocument.CompactJson(conditions.ToJsonString()),
+            new AdmmAuthorsDefaults(1, 1e-6, (exact[^1] / Rational.ParseDecimal("1e-6")).ToDouble()), iters,
+            result.History[^1].Lagrangian, result.History[^1].PrimalResidual, result.History[^1].KktResidual);
+        var results = new RunResults(RunRecord.ErrorKind(data), spec.ParameterCount, trainError, testError, testError - trainError,
+            trainLoss, testLoss, null, null, perIteration, wall.Elapsed.TotalSeconds, null);
+        var provenance = new RunProvenance(RunLayout.WeightsFileName, RunLayout.InitialWeightsFileName, MlpFile.Sha256(result.Model),
+            null, null, DateTime.UtcNow.ToString("O"));
+        var document = new RunDocument(RunDocument.CurrentVersion, config, RunRecord.Data(data, withClasses: false), ValueList<EpochEntry>.Empty,
+            results, provenance, outcome);
+        _ = document.ToJson(runJson); // refuses a non-finite number before any file is written
+        folder.WriteFile(RunLayout.WeightsFileName, tmp => MlpFile.Save(result.Model, tmp));
+        folder.WriteFile(RunLayout.InitialWeightsFileName, tmp => MlpFile.Save(result.Initial, tmp));
+        document.Write(runJson);
         string unit = data.Train.Task == TaskKind.Regression ? "mse" : "error";
         Console.Error.WriteLine($"done: conditions {verdict}; train {unit} {trainError:G4}, test {unit} {testError:G4}, gap {testError - trainError:G4}; " +
                                 $"{perIteration:F3} s/iteration; wrote {runJson}");
@@ -243,7 +204,4 @@ internal static class AdmmTrainCommand
 
     private static int a2i(string option, string text)
         => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw UsageException.BadValue(option, text, "an integer ≥ 1");
-
-    private static double Finite(string name, double v)
-        => double.IsFinite(v) ? v : throw new InvalidOperationException($"{name} is {v}; refusing to write a non-finite number to run.json.");
 }

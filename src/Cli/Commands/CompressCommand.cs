@@ -7,6 +7,7 @@ using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -67,7 +68,7 @@ public sealed class CompressCommand : ICommand
         reader.Finish();
 
         var run = ReadRun(dir);
-        string weightsPath = Path.Combine(dir, "weights.bin");
+        string weightsPath = new RunLayout(dir).WeightsFile;
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{weightsPath} does not exist; RUN_DIR must hold the weights.bin written by `boundlab train`.");
         Mlp<float> net = MlpFile.Load(weightsPath);
@@ -129,21 +130,24 @@ public sealed class CompressCommand : ICommand
 
     private static SavedRun ReadRun(string dir)
     {
-        string path = Path.Combine(dir, "run.json");
+        var layout = new RunLayout(dir);
+        string path = layout.RunFile;
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} does not exist; RUN_DIR must be a folder written by `boundlab train`.");
-        JsonObject o = Json.ParseObject(File.ReadAllText(path));
-        if (o["config"] is not JsonObject c || o["data"] is not JsonObject d)
-            throw new InvalidDataException($"{path} has no config/data sections; it is not a run.json written by `boundlab train`.");
-        if (d["task"]?.GetValue<string>() != "classification")
-            throw new InvalidDataException($"{path} is a {d["task"]?.GetValue<string>() ?? "unknown"} run; the compression bounds are for 0-1 classification error.");
-        var data = new DataOptions(
-            c["data"]!.GetValue<string>(),
-            c["data_dir"]?.GetValue<string>(),
-            c["train_size"]?.GetValue<int>(),
-            c["test_size"]?.GetValue<int>(),
-            c["label_noise"]?.GetValue<double>() ?? 0,
-            c["seed"]!.GetValue<ulong>());
-        return new SavedRun(data, o["train_error"]!.GetValue<double>(), o["test_error"]!.GetValue<double>());
+        RunDocument run;
+        try
+        {
+            run = RunDocument.Read(path);
+        }
+        catch (RunFileException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        if (!run.Data.IsClassification)
+            throw new InvalidDataException($"{path} is a {run.Data.Task} run; the compression bounds are for 0-1 classification error.");
+        RunConfig c = run.Config;
+        var data = new DataOptions(c.Data, c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
+        return new SavedRun(data, run.Results.TrainError, run.Results.TestError);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BoundLab.Cli.Framework;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 
 namespace BoundLab.Cli.Commands;
 
@@ -50,14 +51,14 @@ public sealed class MeasureCommand : ICommand
             throw UsageException.BadValue("RUN_DIR", dir, "an existing run folder written by boundlab train");
         }
 
-        JsonObject run = ReadRun(dir);
-        JsonObject config = run["config"] as JsonObject
-            ?? throw new UsageException($"RUN_DIR {dir}: run.json has no config object; allowed: a run.json written by boundlab train.");
-        Mlp<float> net = LoadWeights(dir, run, "weights", "weights.bin");
-        Mlp<float> init = LoadWeights(dir, run, "weights_init", "weights-init.bin");
-        CheckArchitecture(dir, config, net, init);
+        var layout = new RunLayout(dir);
+        RunDocument run = ReadRun(dir, layout);
+        Mlp<float> net = LoadWeights(dir, layout, run.Fingerprint.Weights, "weights");
+        Mlp<float> init = LoadWeights(dir, layout, run.Fingerprint.WeightsInit, "weights_init");
+        CheckArchitecture(dir, run.Config, net, init);
 
-        DataOptions options = DataFromConfig(dir, config, dataDir);
+        RunConfig c = run.Config;
+        var options = new DataOptions(c.Data, dataDir ?? c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
         DataSplit data = Datasets.Load(options, new Progress<string>(m => Console.Error.WriteLine(m)));
         if (data.Train.InputDim != net.Spec.InputDim)
         {
@@ -77,7 +78,7 @@ public sealed class MeasureCommand : ICommand
         measures["run"] = Path.GetFullPath(dir);
         measures["weights_sha256"] = MlpFile.Sha256(net);
         string text = measures.ToJsonString(Json.Options);
-        string path = Path.Combine(dir, "measures.json");
+        string path = layout.MeasuresFile;
         Json.WriteAtomically(path, text);
         if (json)
         {
@@ -88,28 +89,27 @@ public sealed class MeasureCommand : ICommand
         return 0;
     }
 
-    private static JsonObject ReadRun(string dir)
+    private static RunDocument ReadRun(string dir, RunLayout layout)
     {
-        string path = Path.Combine(dir, "run.json");
+        string path = layout.RunFile;
         if (!File.Exists(path))
         {
-            throw UsageException.BadValue("RUN_DIR", dir, "a folder holding run.json (a finished boundlab train run)");
+            throw UsageException.BadValue("RUN_DIR", dir, $"a folder holding {RunLayout.RunFileName} (a finished boundlab train run)");
         }
 
         try
         {
-            return Json.ParseObject(File.ReadAllText(path));
+            return RunDocument.Read(path);
         }
-        catch (System.Text.Json.JsonException e)
+        catch (RunFileException e)
         {
-            throw new UsageException($"RUN_DIR {dir}: run.json is not valid JSON ({e.Message}).");
+            throw new UsageException($"RUN_DIR {dir}: {e.Message}");
         }
     }
 
-    private static Mlp<float> LoadWeights(string dir, JsonObject run, string key, string fallback)
+    private static Mlp<float> LoadWeights(string dir, RunLayout layout, string name, string key)
     {
-        string name = run[key] is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrEmpty(s) ? s : fallback;
-        string path = Path.Combine(dir, name);
+        string path = layout.File(name);
         if (!File.Exists(path))
         {
             throw UsageException.BadValue("RUN_DIR", dir, $"a run folder holding {name} (run.json's {key})");
@@ -118,7 +118,7 @@ public sealed class MeasureCommand : ICommand
         return MlpFile.Load(path);
     }
 
-    private static void CheckArchitecture(string dir, JsonObject config, Mlp<float> net, Mlp<float> init)
+    private static void CheckArchitecture(string dir, RunConfig config, Mlp<float> net, Mlp<float> init)
     {
         if (init.Spec.Arch != net.Spec.Arch || init.Spec.Bias != net.Spec.Bias || init.Spec.Hidden != net.Spec.Hidden)
         {
@@ -126,29 +126,9 @@ public sealed class MeasureCommand : ICommand
                 $"RUN_DIR {dir}: weights.bin is {net.Spec.Arch} but weights-init.bin is {init.Spec.Arch} (bias {net.Spec.Bias}/{init.Spec.Bias}); they must be the same architecture.");
         }
 
-        string? arch = config["arch"]?.GetValue<string>();
-        if (arch != net.Spec.Arch)
+        if (config.Arch != net.Spec.Arch)
         {
-            throw new UsageException($"RUN_DIR {dir}: run.json says arch {arch ?? "(none)"} but weights.bin is {net.Spec.Arch}; they must match.");
-        }
-    }
-
-    private static DataOptions DataFromConfig(string dir, JsonObject c, string? dataDirOverride)
-    {
-        try
-        {
-            string name = c["data"]?.GetValue<string>() ?? throw new UsageException($"RUN_DIR {dir}: run.json's config has no data name.");
-            return new DataOptions(
-                name,
-                dataDirOverride ?? c["data_dir"]?.GetValue<string>(),
-                c["train_size"]?.GetValue<int>(),
-                c["test_size"]?.GetValue<int>(),
-                c["label_noise"]?.GetValue<double>() ?? 0,
-                c["seed"]?.GetValue<ulong>() ?? 0);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new UsageException($"RUN_DIR {dir}: run.json's config has a field of the wrong type ({e.Message}).");
+            throw new UsageException($"RUN_DIR {dir}: run.json says arch {config.Arch} but weights.bin is {net.Spec.Arch}; they must match.");
         }
     }
 }

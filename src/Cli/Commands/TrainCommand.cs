@@ -4,6 +4,7 @@ using System.Text;
 using BoundLab.Cli.Framework;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -86,16 +87,17 @@ public sealed class TrainCommand : ICommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        MlpFile.Save(result.Model, Path.Combine(folder.Path, "weights.bin"));
-        MlpFile.Save(result.Initial, Path.Combine(folder.Path, "weights-init.bin"));
+        // Built (and checked for non-finite numbers) before any file of the finished run is written.
+        RunDocument document = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds);
+        MlpFile.Save(result.Model, folder.Layout.WeightsFile);
+        MlpFile.Save(result.Initial, folder.Layout.InitialWeightsFile);
         if (result.Steps.Count > 0)
         {
-            folder.WriteFile("trajectory.csv", tmp => WriteTrajectory(tmp, result.Steps));
+            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => WriteTrajectory(tmp, result.Steps));
         }
 
         // run.json last: its presence marks the run finished.
-        string json = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds).ToJsonString(Json.Options);
-        folder.WriteFile("run.json", tmp => File.WriteAllText(tmp, json + "\n"));
+        document.Write(folder.RunJson);
         checkpoint.Delete();
 
         EpochRecord last = result.History[^1];
