@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using BoundLab.Bounds.Catalog;
 using BoundLab.Bounds.Catalog.Compression;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
@@ -29,42 +30,58 @@ public sealed class CompressCommand : ICommand
 
     private TextWriter Out => output ?? Console.Out;
 
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
+
     /// <inheritdoc/>
     public string Name => "compress";
 
     /// <inheritdoc/>
     public string Summary => "quantize a saved run's weights, code them, and evaluate the compression bounds";
 
-    private const string Help =
-        "usage: boundlab compress RUN_DIR [--levels K] [--quantizer uniform|kmeans] [--coder arithmetic|huffman]\n" +
-        "                         [--delta D] [--threads N] [--json]\n" +
-        "  RUN_DIR      a folder written by `boundlab train` (run.json, weights.bin)\n" +
-        "  --levels     number of quantization levels, 2 … 65536 (default 7)\n" +
-        "  --quantizer  uniform (equal-width bins, bin means) or kmeans (default uniform)\n" +
-        "  --coder      arithmetic (Shannon–Fano–Elias) or huffman (default arithmetic)\n" +
-        "  --delta      failure probability of each bound, in (0, 1) (default 0.05)\n" +
-        "The code length covers header, codebook (16 bits per level), count table and symbols; it is prefix-free\n" +
-        "given the architecture. The quantization choices are free only if made before looking at the bound:\n" +
-        "trying several and keeping the best needs δ split over the tries.";
+    private static readonly CliArgument RunDir = new("RUN_DIR", "a folder written by `boundlab train` (run.json, weights.bin)",
+        "RUN_DIR (a folder written by `boundlab train`)");
+
+    private static readonly CliOption<int> Levels = Opt.Int("--levels", "K", "number of quantization levels", 7, min: 2, max: Quantization.MaxLevels);
+
+    private static readonly CliOption<string> Quantizer = Opt.Choice("--quantizer", "Q",
+        "uniform (equal-width bins, bin means) or kmeans", "uniform", ["uniform", "kmeans"]);
+
+    private static readonly CliOption<string> Coder = Opt.Choice("--coder", "C", "arithmetic (Shannon–Fano–Elias) or huffman", "arithmetic",
+        ["arithmetic", "huffman"]);
+
+    // The bounds need δ in the open interval (0, 1); the upper end is checked after parsing, with its own message.
+    private static readonly CliOption<double> Delta = Opt.Double("--delta", "D", "failure probability of each bound, in (0, 1)", 0.05,
+        min: 0, minExclusive: true);
+
+    /// <summary>The declaration of <c>compress</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("compress",
+        "quantize a saved run's weights, code them, and evaluate the compression bounds",
+        [Levels, Quantizer, Coder, Delta, OptionSets.Threads, OptionSets.Json], [RunDir], notes: """
+
+        The code length covers header, codebook (16 bits per level), count table and symbols; it is prefix-free
+        given the architecture. The quantization choices are free only if made before looking at the bound:
+        trying several and keeping the best needs δ split over the tries.
+        """);
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
+        ParsedArgs reader = Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Out.WriteLine(Help);
+            Spec.WriteHelp(Out);
             return 0;
         }
-        string dir = reader.Positional("RUN_DIR (a folder written by `boundlab train`)");
-        int levels = reader.Int("--levels", 7, min: 2, max: Quantization.MaxLevels);
-        var quantizer = reader.Choice("--quantizer", "uniform", "uniform", "kmeans") == "kmeans" ? QuantizerKind.KMeans : QuantizerKind.Uniform;
-        var coder = reader.Choice("--coder", "arithmetic", "arithmetic", "huffman") == "huffman" ? EntropyCoder.Huffman : EntropyCoder.Arithmetic;
-        double delta = reader.Double("--delta", 0.05, min: 0, minExclusive: true);
+        string dir = reader.Positional(RunDir);
+        int levels = reader.Get(Levels);
+        var quantizer = reader.Get(Quantizer) == "kmeans" ? QuantizerKind.KMeans : QuantizerKind.Uniform;
+        var coder = reader.Get(Coder) == "huffman" ? EntropyCoder.Huffman : EntropyCoder.Arithmetic;
+        double delta = reader.Get(Delta);
         if (delta >= 1)
             throw UsageException.BadValue("--delta", delta.ToString("R", CultureInfo.InvariantCulture), "a number in the open interval (0, 1)");
-        int threads = reader.Int("--threads", 0, min: 0);
-        bool json = reader.Flag("--json");
+        int threads = reader.Get(OptionSets.Threads);
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
 
         var run = ReadRun(dir);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Runs;
@@ -10,19 +11,26 @@ namespace BoundLab.Cli.Commands;
 /// retraining and writes RUN_DIR/measures.json.</summary>
 public sealed class MeasureCommand : ICommand
 {
-    private const string Help = """
-        usage: boundlab measure RUN_DIR [options]
+    private static readonly CliArgument RunDir = new("RUN_DIR", "a run folder written by boundlab train",
+        "RUN_DIR (a run folder written by boundlab train)");
+
+    private static readonly CliOption<string> DataDir = Opt.Text("--data-dir", "DIR", "where the run's dataset lives",
+        defaultText: "run.json's data_dir, else the default");
+
+    /// <summary>The declaration of <c>measure</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("measure",
+        "measure a saved run (norms, path norm, margins) without retraining; writes RUN_DIR/measures.json",
+        [OptionSets.Json, DataDir, OptionSets.Threads], [RunDir], notes: """
 
         Measures the trained network of a run folder written by `boundlab train` (run.json, weights.bin,
         weights-init.bin) on its training data, rebuilt from run.json's config as train built it, and writes
         RUN_DIR/measures.json: per layer W_1 … W_L the spectral norm, Frobenius norm, distances from the
         initialization (Frobenius, spectral, BFT's (2,1)); ‖X‖₂ and max ‖x_i‖; the ℓ2 path norm; counts;
         margins (quantiles, margin_q10 = the ⌊n/10⌋-th smallest, 0-based).
+        """);
 
-          --json                 also print measures.json to stdout
-          --data-dir DIR         where the run's dataset lives (default: run.json's data_dir, else the default)
-          --threads T            worker threads for the forward pass ≥ 0 (default 0 = all cores)
-        """;
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
 
     /// <inheritdoc />
     public string Name => "measure";
@@ -33,17 +41,17 @@ public sealed class MeasureCommand : ICommand
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
+        ParsedArgs reader = Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Console.Out.WriteLine(Help);
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        string dir = reader.Positional("RUN_DIR (a run folder written by boundlab train)");
-        bool json = reader.Flag("--json");
-        string? dataDir = reader.OptionalString("--data-dir");
-        int threads = reader.Int("--threads", 0, min: 0, max: 1024);
+        string dir = reader.Positional(RunDir);
+        bool json = reader.Flag(OptionSets.Json);
+        string? dataDir = reader.GetOrNull(DataDir);
+        int threads = reader.Get(OptionSets.Threads);
         reader.Finish();
 
         if (!Directory.Exists(dir))

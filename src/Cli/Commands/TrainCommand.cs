@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Runs;
@@ -20,6 +21,9 @@ public sealed class TrainCommand : ICommand
     public string Summary => "train a network; writes run.json with errors, gap, throughput and the weights";
 
     /// <inheritdoc />
+    CommandSpec? ICommand.Spec => TrainOptions.Spec;
+
+    /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
         if (AdmmTrainCommand.IsRequested(args))
@@ -27,10 +31,10 @@ public sealed class TrainCommand : ICommand
             return AdmmTrainCommand.Run(args);
         }
 
-        var reader = new ArgReader(args);
+        ParsedArgs reader = TrainOptions.Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Console.Out.WriteLine(TrainOptions.Help.Replace("{datasets}", string.Join(", ", Datasets.Names), StringComparison.Ordinal));
+            TrainOptions.Spec.WriteHelp(Console.Out);
             return 0;
         }
 

@@ -162,13 +162,19 @@ public sealed class ArgReader
             && double.IsFinite(x) && (minExclusive ? x > min : x >= min) && x <= max;
         if (!ok)
         {
-            string low = double.IsNegativeInfinity(min) ? "" : (minExclusive ? $" > {Fmt(min)}" : $" ≥ {Fmt(min)}");
-            string high = max >= double.MaxValue ? "" : $" ≤ {Fmt(max)}";
-            string range = low.Length > 0 && high.Length > 0 ? $"{low} and{high}" : low + high;
-            throw UsageException.BadValue(name, v, "a finite number" + range);
+            throw UsageException.BadValue(name, v, DoubleRange(min, max, minExclusive));
         }
 
         return x;
+    }
+
+    /// <summary>"a finite number", "a finite number > 0", "a finite number ≥ 0 and ≤ 1" (the words of the error messages).</summary>
+    public static string DoubleRange(double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minExclusive = false)
+    {
+        string low = double.IsNegativeInfinity(min) ? "" : (minExclusive ? $" > {Fmt(min)}" : $" ≥ {Fmt(min)}");
+        string high = max >= double.MaxValue ? "" : $" ≤ {Fmt(max)}";
+        string range = low.Length > 0 && high.Length > 0 ? $"{low} and{high}" : low + high;
+        return "a finite number" + range;
     }
 
     /// <summary>The next positional argument (not an option); <paramref name="what"/> names it in the error.</summary>
@@ -249,7 +255,8 @@ public sealed class ArgReader
         return best;
     }
 
-    private static int Distance(string a, string b)
+    /// <summary>The edit distance between two words.</summary>
+    internal static int Distance(string a, string b)
     {
         int[] row = Enumerable.Range(0, b.Length + 1).ToArray();
         for (int i = 1; i <= a.Length; i++)
