@@ -23,6 +23,9 @@ internal static class OptionSets
     public static readonly CliOption<ulong> Seed = Opt.UInt64("--seed", "S",
         "one seed for init, shuffling, label noise and SGLD noise", 0);
 
+    /// <summary>--seed of the benchmarks (their random inputs).</summary>
+    public static readonly CliOption<ulong> BenchSeed = Opt.UInt64("--seed", "S", "seed of the random inputs", 1);
+
     /// <summary>--out: the run folder.</summary>
     public static readonly CliOption<string> Out = Opt.Text("--out", "DIR", "run folder", defaultText: "runs/<time>-<data>-<arch>");
 

@@ -44,15 +44,17 @@ public sealed class CliOption<T> : CliOption
     private readonly T defaultValue;
 
     internal CliOption(string name, string valueName, string help, string allowed, Func<string, T> convert,
-        bool hasDefault, T defaultValue, string? defaultText, IReadOnlyList<string>? completions)
+        bool hasDefault, T defaultValue, string? defaultText, IReadOnlyList<string>? completions, bool repeatable = false)
         : base(name, help)
     {
+        Repeatable = repeatable;
         this.convert = convert;
         this.defaultValue = defaultValue;
         Allowed = allowed;
         HasDefault = hasDefault;
         DefaultText = defaultText;
-        string description = help + (allowed.Length > 0 ? $"; {allowed}" : "") + (defaultText is null ? "" : $" (default {defaultText})");
+        string description = help + (allowed.Length > 0 ? $"; {allowed}" : "") + (defaultText is null ? "" : $" (default {defaultText})")
+            + (repeatable ? " (repeatable)" : "");
         var option = new Option<string>(name) { Description = description, HelpName = valueName, Arity = ArgumentArity.ZeroOrOne };
         if (completions is { Count: > 0 })
         {
@@ -61,6 +63,9 @@ public sealed class CliOption<T> : CliOption
 
         Symbol = option;
     }
+
+    /// <summary>Whether the option may be given several times.</summary>
+    public bool Repeatable { get; }
 
     /// <summary>What values are allowed, as the error message says it (e.g. "a finite number > 0").</summary>
     public string Allowed { get; }

@@ -65,6 +65,21 @@ public sealed class CommandSpec
         Command.Add(help);
     }
 
+    /// <summary>Declares a command made of sub-commands (e.g. bench gemm | mlp | noise).</summary>
+    public CommandSpec(string name, string description, IEnumerable<CommandSpec> subcommands, string? notes = null)
+        : this(name, description, Array.Empty<CliOption>(), notes: notes)
+    {
+        ArgumentNullException.ThrowIfNull(subcommands);
+        Subcommands = subcommands.ToArray();
+        foreach (CommandSpec sub in Subcommands)
+        {
+            Command.Add(sub.Command);
+        }
+    }
+
+    /// <summary>The sub-commands (empty for a plain command).</summary>
+    public IReadOnlyList<CommandSpec> Subcommands { get; } = [];
+
     /// <summary>The options.</summary>
     public IReadOnlyList<CliOption> Options { get; }
 
@@ -79,8 +94,17 @@ public sealed class CommandSpec
     public void AttachTo(RootCommand root)
     {
         ArgumentNullException.ThrowIfNull(root);
-        Command.Options.Remove(help);
+        RemoveHelp();
         root.Add(Command);
+    }
+
+    private void RemoveHelp()
+    {
+        Command.Options.Remove(help);
+        foreach (CommandSpec sub in Subcommands)
+        {
+            sub.RemoveHelp();
+        }
     }
 
     /// <summary>Writes the help generated from the declarations (and the notes).</summary>

@@ -13,6 +13,15 @@ public static class Opt
     public static CliOption<string> Text(string name, string valueName, string help, string? defaultValue = null, string? defaultText = null)
         => new(name, valueName, help, "", s => s, defaultValue is not null, defaultValue!, defaultText ?? defaultValue, null);
 
+    /// <summary>A value of any type, converted by <paramref name="convert"/> (which throws a <see cref="UsageException"/>
+    /// naming the option for a bad value); no default.</summary>
+    public static CliOption<T> Of<T>(string name, string valueName, string help, string allowed, Func<string, T> convert)
+        => new(name, valueName, help, allowed, convert, false, default!, null, null);
+
+    /// <summary>A free-text option that may be given several times (read with <see cref="ParsedArgs.Many"/>).</summary>
+    public static CliOption<string> Many(string name, string valueName, string help)
+        => new(name, valueName, help, "", s => s, false, null!, null, null, repeatable: true);
+
     /// <summary>One of a fixed set of words, case-insensitive, returned in its canonical spelling.</summary>
     public static CliOption<string> Choice(string name, string valueName, string help, string? defaultValue, IReadOnlyList<string> allowed)
     {

@@ -66,6 +66,24 @@ public sealed class ParsedArgs
         return Text(option) is { } text ? option.Convert(text) : null;
     }
 
+    /// <summary>Every value of a repeatable option, in order (empty when absent).</summary>
+    public IReadOnlyList<string> Many(CliOption<string> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        OptionResult? r = result.GetResult(option.Symbol);
+        if (r is null || r.IdentifierTokenCount == 0)
+        {
+            return [];
+        }
+
+        if (r.Tokens.Count < r.IdentifierTokenCount)
+        {
+            throw MissingValue(option.Name, NextAfterBareOption(option.Name));
+        }
+
+        return r.Tokens.Select(t => CheckValue(option, t.Value)).ToArray();
+    }
+
     /// <summary>The positional argument; a missing one is "missing {what}.".</summary>
     public string Positional(CliArgument argument)
         => OptionalPositional(argument) ?? throw new UsageException($"missing {argument.Missing}.");
@@ -116,22 +134,28 @@ public sealed class ParsedArgs
 
         if (r.Tokens.Count < r.IdentifierTokenCount)
         {
-            string? next = NextAfterBareOption(option.Name);
-            throw new UsageException(next is null
-                ? $"{option.Name}: a value is required."
-                : $"{option.Name}: a value is required (got the option {next}; write {option.Name}={next} if that is the value).");
+            throw MissingValue(option.Name, NextAfterBareOption(option.Name));
         }
 
         string value = r.Tokens[0].Value;
         if (LooksLikeOption(value) && !args.Contains($"{option.Name}={value}"))
         {
-            throw new UsageException(
-                $"{option.Name}: a value is required (got the option {value}; write {option.Name}={value} if that is the value).");
+            throw MissingValue(option.Name, value);
         }
 
         if (r.IdentifierTokenCount > 1)
         {
             throw new UsageException($"{option.Name}: given twice ('{value}' and '{r.Tokens[1].Value}'); give it once.");
+        }
+
+        return CheckValue(option, value);
+    }
+
+    private string CheckValue(CliOption option, string value)
+    {
+        if (LooksLikeOption(value) && !args.Contains($"{option.Name}={value}"))
+        {
+            throw MissingValue(option.Name, value);
         }
 
         if (value.Trim().Length == 0)
@@ -141,6 +165,11 @@ public sealed class ParsedArgs
 
         return value;
     }
+
+    private static UsageException MissingValue(string name, string? next)
+        => new(next is null
+            ? $"{name}: a value is required."
+            : $"{name}: a value is required (got the option {next}; write {name}={next} if that is the value).");
 
     // The option that follows an occurrence of `name` given without a value (null when it ends the line).
     private string? NextAfterBareOption(string name)
