@@ -344,7 +344,7 @@ public sealed class BoundsCommand : ICommand
             if (eq <= 0)
                 throw UsageException.BadValue("--set", item, "name=value, e.g. --set n=60000");
             string name = item[..eq];
-            double value = ArgReader.ParseDouble($"--set {name}", item[(eq + 1)..]);
+            double value = ValueText.ParseDouble($"--set {name}", item[(eq + 1)..]);
             if (!values.TryAdd(name, value))
                 throw UsageException.BadValue("--set", item, $"each input once; {name} was already set");
         }

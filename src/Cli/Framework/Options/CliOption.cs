@@ -24,6 +24,9 @@ public abstract class CliOption
 
     /// <summary>The System.CommandLine symbol.</summary>
     internal abstract Option Symbol { get; }
+
+    /// <summary>Leaves the option out of help and completion (it still parses).</summary>
+    public void Hide() => Symbol.Hidden = true;
 }
 
 /// <summary>A switch: present or not, takes no value.</summary>

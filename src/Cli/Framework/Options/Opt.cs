@@ -37,7 +37,7 @@ public static class Opt
     public static CliOption<int> Int(string name, string valueName, string help, int? defaultValue, int min = int.MinValue,
         int max = int.MaxValue, string? defaultText = null)
     {
-        string allowed = IntRange(min, max);
+        string allowed = ValueText.IntRange(min, max);
         return new(name, valueName, help, allowed,
             s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int x) && x >= min && x <= max
                 ? x
@@ -57,14 +57,7 @@ public static class Opt
     /// <summary>A finite real in [min, max], or (min, max] when <paramref name="minExclusive"/>.</summary>
     public static CliOption<double> Double(string name, string valueName, string help, double? defaultValue,
         double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool minExclusive = false, string? defaultText = null)
-        => new(name, valueName, help, ArgReader.DoubleRange(min, max, minExclusive),
-            s => ArgReader.ParseDouble(name, s, min, max, minExclusive),
+        => new(name, valueName, help, ValueText.DoubleRange(min, max, minExclusive),
+            s => ValueText.ParseDouble(name, s, min, max, minExclusive),
             defaultValue is not null, defaultValue ?? 0, defaultText ?? defaultValue?.ToString("R", CultureInfo.InvariantCulture), null);
-
-    /// <summary>"an integer", "an integer ≥ 1", "an integer in 0 … 256" (the words of the error messages).</summary>
-    public static string IntRange(long min, long max)
-        => min == int.MinValue && max == int.MaxValue ? "an integer"
-            : max == int.MaxValue ? $"an integer ≥ {min}"
-            : min == int.MinValue ? $"an integer ≤ {max}"
-            : $"an integer in {min} … {max}";
 }

@@ -192,7 +192,7 @@ public sealed class ParsedArgs
         int bestDistance = 3;
         foreach (CliOption o in spec.Options)
         {
-            int d = ArgReader.Distance(option, o.Name);
+            int d = ValueText.Distance(option, o.Name);
             if (d < bestDistance)
             {
                 (best, bestDistance) = (o.Name, d);
