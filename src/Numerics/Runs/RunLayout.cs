@@ -56,6 +56,16 @@ public sealed record RunLayout(string Folder)
     /// <summary>The path of the checkpoint folder.</summary>
     public string CheckpointFolder => Path.Combine(Folder, CheckpointFolderName);
 
-    /// <summary>The path of a file of the folder named in run.json (e.g. its <c>weights</c> key).</summary>
-    public string File(string name) => Path.Combine(Folder, name);
+    /// <summary>The path of a file of the folder named in run.json (e.g. its <c>weights</c> key); the name must be a
+    /// plain file name, so a run.json cannot point outside its folder.</summary>
+    public string File(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (Path.GetFileName(name) != name || name is "." or "..")
+        {
+            throw new ArgumentException($"'{name}' is not a file name of the run folder {Folder}; allowed: a plain file name such as {WeightsFileName}.", nameof(name));
+        }
+
+        return Path.Combine(Folder, name);
+    }
 }

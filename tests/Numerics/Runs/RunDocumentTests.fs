@@ -167,5 +167,9 @@ let tests =
             Expect.equal l.RunFile (Path.Combine("r", "run.json")) "run.json"
             Expect.equal l.InitialWeightsFile (Path.Combine("r", "weights-init.bin")) "init weights"
             Expect.equal l.CheckpointFolder (Path.Combine("r", "checkpoint")) "checkpoint"
+            Expect.equal (l.File "w.bin") (Path.Combine("r", "w.bin")) "a file named in run.json"
+            for bad in [ "../w.bin"; "/etc/passwd"; ".."; "sub/w.bin" ] do
+                let e = throwsOf<ArgumentException> (fun () -> l.File bad |> ignore) bad
+                Expect.stringContains e.Message $"'{bad}' is not a file name of the run folder" $"refuses {bad}"
             Expect.containsAll RunLayout.RunFileNames [ "run.json"; "weights.bin"; "weights-init.bin"; "trajectory.csv"; ".lock" ] "run files"
     ]
