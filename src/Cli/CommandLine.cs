@@ -1,11 +1,14 @@
+using System.CommandLine;
 using BoundLab.Cli.Framework;
 
 namespace BoundLab.Cli;
 
 /// <summary>The <c>boundlab</c> entry point: dispatches to a command and maps failures to exit codes
-/// (0 success, 2 bad input with a one-line message, 1 a failure while running).</summary>
+/// (0 success, 2 bad input with a one-line message, 1 a failure while running, 130 interrupted).</summary>
 public static class CommandLine
 {
+    private static readonly Lazy<RootCommand> Root = new(BuildRoot);
+
     /// <summary>Every top-level verb; add a command by adding one line here.</summary>
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
@@ -18,10 +21,21 @@ public static class CommandLine
         new BoundLab.Cli.Commands.VerifyCommand(),
     ];
 
+    /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for
+    /// shell completion: <c>boundlab [suggest:N] "boundlab tr"</c> as <c>dotnet-suggest</c> calls it.</summary>
+    public static RootCommand RootCommand => Root.Value;
+
     /// <summary>Runs the command line; never throws.</summary>
     public static int Run(IReadOnlyList<string> args)
     {
-        if (args.Count == 0 || args[0] is "--help" or "-h" or "help")
+        ArgumentNullException.ThrowIfNull(args);
+        RootCommand root = RootCommand; // attaches the commands, so their help shows "boundlab <command>"
+        if (args.Count > 0 && args[0].StartsWith("[suggest", StringComparison.Ordinal))
+        {
+            return root.Parse(args.ToArray()).Invoke(new InvocationConfiguration { Output = Console.Out, Error = Console.Error });
+        }
+
+        if (args.Count == 0 || args[0] is "--help" or "-h" or "-?" or "help")
         {
             PrintHelp(Console.Out);
             return args.Count == 0 ? 2 : 0;
@@ -64,6 +78,27 @@ public static class CommandLine
     public static bool IsUserError(Exception e) => e is UsageException or ArgumentException
         or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or FormatException;
 
+    private static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("boundlab — train networks, measure generalization, evaluate bounds.");
+        foreach (ICommand c in Commands)
+        {
+            if (c.Spec is { } spec)
+            {
+                spec.AttachTo(root);
+            }
+            else
+            {
+                // Commands that still read their arguments by hand complete by name only.
+                var bare = new Command(c.Name, c.Summary) { TreatUnmatchedTokensAsErrors = false };
+                bare.Add(new Argument<string[]>("ARGS") { Arity = ArgumentArity.ZeroOrMore });
+                root.Add(bare);
+            }
+        }
+
+        return root;
+    }
+
     private static void PrintHelp(TextWriter w)
     {
         w.WriteLine("boundlab — train networks, measure generalization, evaluate bounds.");
@@ -74,5 +109,8 @@ public static class CommandLine
         {
             w.WriteLine($"  {c.Name,-10} {c.Summary}");
         }
+
+        w.WriteLine();
+        w.WriteLine("Shell completion: see README (dotnet-suggest).");
     }
 }

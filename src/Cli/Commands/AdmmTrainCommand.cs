@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using BoundLab.Bounds.Symbolic;
 using BoundLab.Bounds.Verification;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Data;
@@ -11,6 +12,7 @@ using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Optimizers.Admm;
 using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -20,21 +22,46 @@ namespace BoundLab.Cli.Commands;
 /// <c>--unverified</c>, then trains full-batch in float64 and writes run.json with the per-iteration Lagrangian and residuals.</summary>
 internal static class AdmmTrainCommand
 {
-    public const string Help = """
-        usage: boundlab train --optimizer admm [options]
-          --data NAME            dataset (default product: y = x₁x₂ on [−1,1]², 1000 + 1000 points); others: {datasets}
-          --data-dir DIR, --train-size N, --test-size N   as for other optimizers
-          --arch W0-W1-…-WL      widths (default 2-100-100-1); sigmoid hidden layers, squared loss
-          --no-bias              layers without biases
-          --init I               lecun | he | gaussian (default lecun); --init-std S for gaussian
-          --iterations T         ADMM iterations ≥ 1 (default 30; --epochs is a synonym)
-          --beta1 … --betaL, --lambda   penalties and regularization (exact decimals); all or none.
-                                 none given: the least parameters that Z3 proves admissible are used (three-layer nets)
-          --r1 R1, --r2 R2       the radii r₁, r₂ of the conditions (default 1)
-          --unverified           run even when the conditions are not proved (run.json says so)
-          --timeout S            Z3 limit per obligation in seconds (default 10)
-          --seed S, --out DIR, --force   as for other optimizers
-        """;
+    // β₁ … β_L: as many as the network has weight layers; beyond the third they are hidden from help (no condition is
+    // verified for deeper networks, so they only serve --unverified runs).
+    private const int MaxLayers = 16;
+
+    private static readonly CliOption<string> Optimizer = Opt.Choice("--optimizer", "admm", "the ADMM trainer", "admm", ["admm"]);
+    private static readonly CliOption<string> Data = Opt.Choice("--data", "NAME", "dataset (product: y = x₁x₂ on [−1,1]², 1000 + 1000 points)",
+        "product", Datasets.Names);
+    private static readonly CliOption<string> Arch = Opt.Text("--arch", "W0-W1-…-WL", "widths; sigmoid hidden layers, squared loss", "2-100-100-1");
+    private static readonly CliOption<string> Init = Opt.Choice("--init", "I", "initialization", "lecun", ["he", "lecun", "gaussian"]);
+    private static readonly CliOption<double> InitStd = Opt.Double("--init-std", "S", "standard deviation of --init gaussian", 0.01, 0,
+        double.MaxValue, minExclusive: true);
+    private static readonly CliOption<int> Iterations = Opt.Int("--iterations", "T", "ADMM iterations", null, min: 1, defaultText: "30");
+    private static readonly CliOption<int> Epochs = Opt.Int("--epochs", "T", "a synonym of --iterations", null, min: 1, defaultText: "30");
+    private static readonly CliOption<string>[] Betas = Enumerable.Range(1, MaxLayers)
+        .Select(i => Opt.Text($"--beta{i}", "Q", $"the penalty β{i} (exact decimal); all of β and --lambda, or none")).ToArray();
+    private static readonly CliOption<string> Lambda = Opt.Text("--lambda", "Q",
+        "the regularization λ (exact decimal); none given: the least parameters Z3 proves admissible are used (three-layer nets)");
+    private static readonly CliOption<string> R1 = Opt.Text("--r1", "R1", "the radius r₁ of the conditions", "1");
+    private static readonly CliOption<string> R2 = Opt.Text("--r2", "R2", "the radius r₂ of the conditions", "1");
+    private static readonly CliFlag Unverified = Opt.Flag("--unverified", "run even when the conditions are not proved (run.json says so)");
+    private static readonly CliOption<double> Timeout = Opt.Double("--timeout", "S", "Z3 limit per obligation in seconds", 10, 0, 86400,
+        minExclusive: true);
+
+    /// <summary>The declaration of <c>train --optimizer admm</c>.</summary>
+    public static CommandSpec Spec { get; } = CreateSpec();
+
+    private static CommandSpec CreateSpec()
+    {
+        var spec = new CommandSpec("train", "train with ADMM (full batch, float64) after Z3 verifies its convergence conditions",
+        [
+            Optimizer, Data, OptionSets.DataDir, OptionSets.Data.TrainSize, OptionSets.Data.TestSize, Arch, OptionSets.Training.NoBias, Init,
+            InitStd, Iterations, Epochs, .. Betas, Lambda, R1, R2, Unverified, Timeout, OptionSets.Seed, OptionSets.Out, OptionSets.Force,
+        ]);
+        foreach (CliOption<string> b in Betas.Skip(3))
+        {
+            b.Hide();
+        }
+
+        return spec;
+    }
 
     /// <summary>Whether the train arguments select ADMM (so <see cref="TrainCommand"/> hands them over).</summary>
     public static bool IsRequested(IReadOnlyList<string> args)
@@ -49,35 +76,39 @@ internal static class AdmmTrainCommand
 
     public static int Run(IReadOnlyList<string> args)
     {
-        var a = new ArgReader(args);
+        ParsedArgs a = Spec.Parse(args);
         if (a.HelpRequested)
         {
-            Console.Out.WriteLine(Help.Replace("{datasets}", string.Join(", ", Datasets.Names), StringComparison.Ordinal));
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
-        a.Choice("--optimizer", "admm", "admm");
-        string dataName = a.Choice("--data", "product", Datasets.Names.ToArray());
-        string? dataDir = a.OptionalString("--data-dir");
-        int? trainSize = a.OptionalString("--train-size") is { } ts ? a2i("--train-size", ts) : null;
-        int? testSize = a.OptionalString("--test-size") is { } es ? a2i("--test-size", es) : null;
-        string arch = a.String("--arch", "2-100-100-1");
-        bool bias = !a.Flag("--no-bias");
+        a.Get(Optimizer);
+        string dataName = a.Get(Data);
+        string? dataDir = a.GetOrNull(OptionSets.DataDir);
+        int? trainSize = a.GetOrNull(OptionSets.Data.TrainSize);
+        int? testSize = a.GetOrNull(OptionSets.Data.TestSize);
+        string arch = a.Get(Arch);
+        bool bias = !a.Flag(OptionSets.Training.NoBias);
         MlpSpec spec;
         try { spec = MlpSpec.Parse(arch, Activation.Sigmoid, bias); }
         catch (ArgumentException) { throw UsageException.BadValue("--arch", arch, "positive widths joined by '-', input first, at least two layers, e.g. 2-100-100-1"); }
         if (spec.Layers < 2) throw UsageException.BadValue("--arch", arch, "at least two weight layers (one hidden layer) for ADMM");
-        var init = Enum.Parse<Initialization>(a.Choice("--init", "lecun", "he", "lecun", "gaussian"), ignoreCase: true);
-        double initStd = a.Double("--init-std", 0.01, 0, double.MaxValue, minExclusive: true);
-        int iterations = a.Int("--iterations", a.Int("--epochs", 30, min: 1), min: 1);
-        var betaText = Enumerable.Range(1, spec.Layers).Select(i => (Option: $"--beta{i}", Text: a.OptionalString($"--beta{i}"))).ToArray();
-        string? lambdaText = a.OptionalString("--lambda");
-        var r1 = a.OptionalString("--r1") is { } r1t ? VerifyCommand.ParsePositive("--r1", r1t) : Rational.One;
-        var r2 = a.OptionalString("--r2") is { } r2t ? VerifyCommand.ParsePositive("--r2", r2t) : Rational.One;
-        bool unverified = a.Flag("--unverified");
-        double timeout = a.Double("--timeout", 10, 0, 86400, minExclusive: true);
-        ulong seed = a.UInt64("--seed", 0);
-        string outDir = a.OptionalString("--out") ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{dataName}-{spec.Arch}-admm");
-        bool force = a.Flag("--force");
+        if (spec.Layers > MaxLayers) throw UsageException.BadValue("--arch", arch, $"at most {MaxLayers} weight layers for ADMM");
+        var init = Enum.Parse<Initialization>(a.Get(Init), ignoreCase: true);
+        double initStd = a.Get(InitStd);
+        int epochs = a.GetOrNull(Epochs) ?? 30;
+        int iterations = a.GetOrNull(Iterations) ?? epochs;
+        var betaText = Betas.Take(spec.Layers).Select(b => (Option: b.Name, Text: a.GetOrNull(b))).ToArray();
+        if (Betas.Skip(spec.Layers).FirstOrDefault(b => a.GetOrNull(b) is not null) is { } extra)
+            throw new UsageException($"unknown option {extra.Name} (the network has {spec.Layers} weight layers: {string.Join(", ", betaText.Select(b => b.Option))}) (see --help).");
+        string? lambdaText = a.GetOrNull(Lambda);
+        var r1 = a.GetOrNull(R1) is { } r1t ? VerifyCommand.ParsePositive("--r1", r1t) : Rational.One;
+        var r2 = a.GetOrNull(R2) is { } r2t ? VerifyCommand.ParsePositive("--r2", r2t) : Rational.One;
+        bool unverified = a.Flag(Unverified);
+        double timeout = a.Get(Timeout);
+        ulong seed = a.Get(OptionSets.Seed);
+        string outDir = a.GetOrNull(OptionSets.Out) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{dataName}-{spec.Arch}-admm");
+        bool force = a.Flag(OptionSets.Force);
         a.Finish();
         int given = betaText.Count(b => b.Text is not null) + (lambdaText is null ? 0 : 1);
         if (given != 0 && given != spec.Layers + 1)
@@ -147,65 +178,25 @@ internal static class AdmmTrainCommand
 
         var (trainLoss, trainError) = Evaluation.Evaluate(result.Model, data.Train, LossKind.Squared);
         var (testLoss, testError) = Evaluation.Evaluate(result.Model, data.Test, LossKind.Squared);
-        folder.WriteFile("weights.bin", tmp => ModelFile.Save(result.Model, tmp));
-        folder.WriteFile("weights-init.bin", tmp => ModelFile.Save(result.Initial, tmp));
-        var iters = new JsonArray();
-        foreach (var r in result.History)
-            iters.Add(new JsonObject
-            {
-                ["iteration"] = r.Iteration,
-                ["lagrangian"] = r.Lagrangian,
-                ["primal_residual"] = r.PrimalResidual,
-                ["primal_residuals"] = new JsonArray(r.PrimalResiduals.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()),
-                ["kkt_residual"] = r.KktResidual,
-                ["train_loss"] = r.TrainLoss,
-                ["seconds"] = r.Seconds,
-            });
+        var iters = ValueList.From(result.History.Select(r => new AdmmIterationEntry(r.Iteration, r.Lagrangian, r.PrimalResidual,
+            ValueList.From(r.PrimalResiduals), r.KktResidual, r.TrainLoss, r.Seconds)));
         double perIteration = result.History.Average(r => r.Seconds);
-        var json = new JsonObject
-        {
-            ["boundlab_run"] = 1,
-            ["config"] = new JsonObject
-            {
-                ["data"] = dataName, ["train_size"] = trainSize, ["test_size"] = testSize, ["arch"] = spec.Arch,
-                ["activation"] = "sigmoid", ["bias"] = bias, ["init"] = init.ToString().ToLowerInvariant(), ["loss"] = "squared",
-                ["optimizer"] = "admm", ["iterations"] = iterations, ["seed"] = seed,
-                ["beta"] = new JsonArray(exact[..^1].Select(b => (JsonNode)JsonValue.Create(ExactRoots.ExactText(b))!).ToArray()),
-                ["lambda"] = ExactRoots.ExactText(exact[^1]),
-                ["r1"] = ExactRoots.ExactText(r1), ["r2"] = ExactRoots.ExactText(r2),
-                ["parameters_source"] = given == 0 ? "synthesized" : "given",
-            },
-            ["data"] = new JsonObject
-            {
-                ["name"] = data.Train.Name, ["task"] = data.Train.Task == TaskKind.Regression ? "regression" : "classification",
-                ["n_train"] = data.Train.Count, ["n_test"] = data.Test.Count, ["input_dim"] = data.Train.InputDim,
-            },
-            ["conditions_verdict"] = verdict,
-            ["unverified"] = verdict != "proved",
-            ["conditions"] = conditions,
-            ["authors_defaults"] = new JsonObject
-            {
-                ["beta"] = 1, ["lambda"] = 1e-6, ["lambda_ratio"] = (exact[^1] / Rational.ParseDecimal("1e-6")).ToDouble(),
-            },
-            ["error_kind"] = data.Train.Task == TaskKind.Regression ? "mean squared error" : "0-1 error",
-            ["parameter_count"] = spec.ParameterCount,
-            ["iterations"] = iters,
-            ["lagrangian"] = result.History[^1].Lagrangian,
-            ["primal_residual"] = result.History[^1].PrimalResidual,
-            ["kkt_residual"] = result.History[^1].KktResidual,
-            ["train_error"] = Finite("train_error", trainError),
-            ["test_error"] = Finite("test_error", testError),
-            ["gap"] = Finite("gap", testError - trainError),
-            ["train_loss"] = Finite("train_loss", trainLoss),
-            ["test_loss"] = Finite("test_loss", testLoss),
-            ["seconds_per_iteration"] = perIteration,
-            ["wall_seconds"] = wall.Elapsed.TotalSeconds,
-            ["weights"] = "weights.bin",
-            ["weights_init"] = "weights-init.bin",
-            ["weights_sha256"] = ModelFile.Sha256(result.Model),
-            ["finished_utc"] = DateTime.UtcNow.ToString("O"),
-        };
-        Json.WriteAtomically(runJson, json.ToJsonString(Json.Options));
+        var config = new RunConfig(dataName, trainSize, testSize, spec.Arch, "sigmoid", bias, init.ToString().ToLowerInvariant(), "squared",
+            "admm", seed, null, new AdmmConfig(iterations, ValueList.From(exact[..^1].Select(ExactRoots.ExactText)), ExactRoots.ExactText(exact[^1]),
+                ExactRoots.ExactText(r1), ExactRoots.ExactText(r2), given == 0 ? "synthesized" : "given"));
+        var outcome = new AdmmOutcome(verdict, verdict != "proved", RunDocument.CompactJson(conditions.ToJsonString()),
+            new AdmmAuthorsDefaults(1, 1e-6, (exact[^1] / Rational.ParseDecimal("1e-6")).ToDouble()), iters,
+            result.History[^1].Lagrangian, result.History[^1].PrimalResidual, result.History[^1].KktResidual);
+        var results = new RunResults(RunRecord.ErrorKind(data), spec.ParameterCount, trainError, testError, testError - trainError,
+            trainLoss, testLoss, null, null, perIteration, wall.Elapsed.TotalSeconds, null);
+        var provenance = new RunProvenance(RunLayout.WeightsFileName, RunLayout.InitialWeightsFileName, ModelFile.Sha256(result.Model),
+            null, null, DateTime.UtcNow.ToString("O"));
+        var document = new RunDocument(RunDocument.CurrentVersion, config, RunRecord.Data(data, withClasses: false), ValueList<EpochEntry>.Empty,
+            results, provenance, outcome);
+        _ = document.ToJson(runJson); // refuses a non-finite number before any file is written
+        folder.WriteFile(RunLayout.WeightsFileName, tmp => ModelFile.Save(result.Model, tmp));
+        folder.WriteFile(RunLayout.InitialWeightsFileName, tmp => ModelFile.Save(result.Initial, tmp));
+        document.Write(runJson);
         string unit = data.Train.Task == TaskKind.Regression ? "mse" : "error";
         Console.Error.WriteLine($"done: conditions {verdict}; train {unit} {trainError:G4}, test {unit} {testError:G4}, gap {testError - trainError:G4}; " +
                                 $"{perIteration:F3} s/iteration; wrote {runJson}");
@@ -239,10 +230,4 @@ internal static class AdmmTrainCommand
     private static string Shown(AdmmConditionVerdict c) =>
         c.RequiredExact && !ExactRoots.Decimal(c.Required).StartsWith('≈') ? ExactRoots.Decimal(c.Required)
             : ExactRoots.ExactText(ExactRoots.CeilingDecimal(c.Required, 12)) + " (rounded up)";
-
-    private static int a2i(string option, string text)
-        => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : throw UsageException.BadValue(option, text, "an integer ≥ 1");
-
-    private static double Finite(string name, double v)
-        => double.IsFinite(v) ? v : throw new InvalidOperationException($"{name} is {v}; refusing to write a non-finite number to run.json.");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Random;
 
@@ -10,6 +11,24 @@ namespace BoundLab.Cli.Commands;
 public sealed class BenchCommand : ICommand
 {
     private static readonly string[] SubVerbs = ["gemm", "mlp", "noise"];
+
+    private static readonly CliOption<int> M = Opt.Int("--m", "M", "rows of C and op(A)", 1024, 1, 1 << 16);
+    private static readonly CliOption<int> N = Opt.Int("--n", "N", "columns of C and op(B)", 1024, 1, 1 << 16);
+    private static readonly CliOption<int> K = Opt.Int("--k", "K", "inner dimension", 1024, 1, 1 << 16);
+    private static readonly CliFlag TransA = Opt.Flag("--transa", "A is stored transposed");
+    private static readonly CliFlag TransB = Opt.Flag("--transb", "B is stored transposed");
+    private static readonly CliOption<int> Repeats = Opt.Int("--repeats", "R", "timed runs (the median is printed)", 10, 1, 100_000);
+
+    private static readonly CommandSpec GemmSpec = new("gemm",
+        "C (m×n) = op(A) (m×k) · op(B) (k×n), float32; prints the median GFLOP/s of R timed runs",
+        [M, N, K, TransA, TransB, OptionSets.Threads, Repeats, OptionSets.BenchSeed, OptionSets.Json]);
+
+    /// <summary>The declaration of <c>bench</c> and its sub-commands.</summary>
+    public static CommandSpec Spec { get; } = new("bench", "time GEMM (GFLOP/s), MLP training steps (samples/s) or keyed Gaussian noise (normals/s)",
+        [GemmSpec, MlpBenchmark.Spec, NoiseBenchmark.Spec]);
+
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
 
     /// <inheritdoc />
     public string Name => "bench";
@@ -23,45 +42,43 @@ public sealed class BenchCommand : ICommand
         string allowed = string.Join(", ", SubVerbs);
         if (args.Count == 0 || args[0].StartsWith('-'))
         {
-            if (args.Count > 0 && args[0] is "--help" or "-h")
+            if (args.Count > 0 && args[0] is "--help" or "-h" or "-?")
             {
-                Console.Out.WriteLine($"usage: boundlab bench <{string.Join("|", SubVerbs)}> [options]");
+                Spec.WriteHelp(Console.Out);
                 return 0;
             }
 
             throw new UsageException($"bench: a sub-verb is required; allowed: {allowed}.");
         }
 
-        var reader = new ArgReader(args.Skip(1));
+        IReadOnlyList<string> rest = args.Skip(1).ToArray();
         return args[0] switch
         {
-            "gemm" => BenchGemm(reader),
-            "mlp" => MlpBenchmark.Run(reader),
-            "noise" => NoiseBenchmark.Run(reader),
+            "gemm" => BenchGemm(GemmSpec.Parse(rest)),
+            "mlp" => MlpBenchmark.Run(MlpBenchmark.Spec.Parse(rest)),
+            "noise" => NoiseBenchmark.Run(NoiseBenchmark.Spec.Parse(rest)),
             _ => throw new UsageException($"bench: unknown sub-verb '{args[0]}'; allowed: {allowed}."),
         };
     }
 
     /// <summary><c>bench gemm</c>: median wall time of Sgemm on random matrices after one warm-up call.</summary>
-    private static int BenchGemm(ArgReader r)
+    private static int BenchGemm(ParsedArgs r)
     {
         if (r.HelpRequested)
         {
-            Console.Out.WriteLine("usage: boundlab bench gemm --m M --n N --k K [--transa] [--transb] [--threads T] " +
-                "[--repeats R] [--seed S] [--json]");
-            Console.Out.WriteLine("  C (m×n) = op(A) (m×k) · op(B) (k×n), float32; prints the median of R timed runs.");
+            GemmSpec.WriteHelp(Console.Out);
             return 0;
         }
 
-        int m = r.Int("--m", 1024, 1, 1 << 16);
-        int n = r.Int("--n", 1024, 1, 1 << 16);
-        int k = r.Int("--k", 1024, 1, 1 << 16);
-        bool transA = r.Flag("--transa");
-        bool transB = r.Flag("--transb");
-        int threads = r.Int("--threads", 0, 0, Gemm.MaxThreads);
-        int repeats = r.Int("--repeats", 10, 1, 100_000);
-        ulong seed = r.UInt64("--seed", 1);
-        bool json = r.Flag("--json");
+        int m = r.Get(M);
+        int n = r.Get(N);
+        int k = r.Get(K);
+        bool transA = r.Flag(TransA);
+        bool transB = r.Flag(TransB);
+        int threads = r.Get(OptionSets.Threads);
+        int repeats = r.Get(Repeats);
+        ulong seed = r.Get(OptionSets.BenchSeed);
+        bool json = r.Flag(OptionSets.Json);
         r.Finish();
         foreach ((string what, long size) in (ReadOnlySpan<(string, long)>)[("--m × --k", (long)m * k), ("--k × --n", (long)k * n), ("--m × --n", (long)m * n)])
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using BoundLab.Bounds.Catalog;
 using BoundLab.Bounds.Symbolic;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 
 namespace BoundLab.Cli.Commands;
 
@@ -24,6 +25,39 @@ public sealed class BoundsCommand : ICommand
 
     private TextWriter Out => output ?? Console.Out;
 
+    private static readonly CliArgument Id = new("ID", "a bound id (see `boundlab bounds list`)", "bound id (see `boundlab bounds list`)",
+        BoundCatalog.All.Select(e => e.Id).ToArray());
+
+    private static readonly CliOption<string> Set = Opt.Many("--set", "name=value", "an input of the entry (see `boundlab bounds show ID`)");
+    private static readonly CliOption<string> Classes = Opt.Text("--classes", "K",
+        "the number of classes, an integer ≥ 2; required for entries that hold for binary classification only");
+    private static readonly CliOption<string> RunDir = Opt.Text("--run", "RUN_DIR",
+        "take n, n_test, the errors, the class count, the depth and (after `boundlab measure`) the norms from a saved run");
+    private static readonly CliFlag Latex = Opt.Flag("--latex", "print the formula as LaTeX");
+    private static readonly CliOption<string> For = Opt.Text("--for", "COUNT", "the integer-count input to solve for, e.g. n");
+    private static readonly CliOption<double> Target = Opt.Double("--target", "VALUE", "the value the bound must reach", null, 0,
+        minExclusive: true);
+
+    private static readonly CommandSpec ListSpec = new("list", "list the catalog", [OptionSets.Json]);
+    private static readonly CommandSpec ShowSpec = new("show", "an entry's formula, inputs and their allowed values, provenance", [Latex], [Id]);
+    private static readonly CommandSpec EvalSpec = new("eval", "evaluate an entry", [Set, RunDir, Classes, OptionSets.Json], [Id]);
+    private static readonly CommandSpec SolveSpec = new("solve", "the least integer count at which the entry reaches a target",
+        [For, Target, Set, Classes, OptionSets.Json], [Id]);
+    private static readonly CommandSpec SensitivitySpec = new("sensitivity", "partial derivatives of the entry in each input",
+        [Set, Classes, OptionSets.Json], [Id]);
+
+    /// <summary>The declaration of <c>bounds</c> and its sub-commands.</summary>
+    public static CommandSpec Spec { get; } = new("bounds",
+        "list, show, evaluate and solve generalization bounds", [ListSpec, ShowSpec, EvalSpec, SolveSpec, SensitivitySpec], notes: """
+
+        --classes K (the number of classes) is required for entries that hold for binary classification only.
+        --run RUN_DIR takes n, n_test, the errors, the class count, the depth and (after `boundlab measure RUN_DIR`)
+        the norms from a saved run; --set overrides any of them.
+        """);
+
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
+
     /// <inheritdoc/>
     public string Name => "bounds";
 
@@ -33,30 +67,31 @@ public sealed class BoundsCommand : ICommand
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
-        string? verb = reader.OptionalPositional();
-        if (verb is null || (reader.HelpRequested && verb is "help"))
+        bool help = args.Any(a => a is "--help" or "-h" or "-?");
+        string? verb = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
+        if (verb is null || (help && verb is "help"))
         {
-            if (!reader.HelpRequested && verb is null)
+            if (!help && verb is null)
                 throw new UsageException("bounds: a subcommand is required; allowed: list, show, eval, solve, sensitivity (see --help).");
-            PrintHelp();
+            Spec.WriteHelp(Out);
             return 0;
         }
-        if (reader.HelpRequested)
+        CommandSpec? sub = Spec.Subcommands.FirstOrDefault(c => c.Command.Name == verb);
+        if (help)
         {
-            PrintHelp();
+            (sub ?? Spec).WriteHelp(Out);
             return 0;
         }
         try
         {
+            ParsedArgs reader = (sub ?? throw UsageException.BadValue("bounds", verb, "list, show, eval, solve, sensitivity")).Parse(args.Skip(1).ToArray());
             return verb switch
             {
                 "list" => List(reader),
                 "show" => Show(reader),
                 "eval" => Eval(reader),
                 "solve" => Solve(reader),
-                "sensitivity" => Sensitivity(reader),
-                _ => throw UsageException.BadValue("bounds", verb, "list, show, eval, solve, sensitivity"),
+                _ => Sensitivity(reader),
             };
         }
         catch (ArgumentException e)
@@ -84,8 +119,8 @@ public sealed class BoundsCommand : ICommand
     }
 
     // --classes K: required for binary-only entries (never assumed), optional for the others.
-    private static int? ReadClasses(ArgReader reader, BoundEntry entry) =>
-        ResolveClasses(reader.OptionalString("--classes"), null, entry);
+    private static int? ReadClasses(ParsedArgs reader, BoundEntry entry) =>
+        ResolveClasses(reader.GetOrNull(Classes), null, entry);
 
     // The class count from --classes or, with --run, from the run (both given: they must agree).
     private static int? ResolveClasses(string? text, int? fromRun, BoundEntry entry)
@@ -113,22 +148,9 @@ public sealed class BoundsCommand : ICommand
         return true;
     }
 
-    private void PrintHelp()
+    private int List(ParsedArgs reader)
     {
-        Out.WriteLine("usage: boundlab bounds list [--json]");
-        Out.WriteLine("       boundlab bounds show ID [--latex]");
-        Out.WriteLine("       boundlab bounds eval ID [--run RUN_DIR] --set name=value ... [--classes K] [--json]");
-        Out.WriteLine("       boundlab bounds solve ID --for COUNT --target VALUE --set name=value ... [--classes K] [--json]");
-        Out.WriteLine("       boundlab bounds sensitivity ID --set name=value ... [--classes K] [--json]");
-        Out.WriteLine("`boundlab bounds show ID` lists an entry's inputs and their allowed values.");
-        Out.WriteLine("--classes K (the number of classes) is required for entries that hold for binary classification only.");
-        Out.WriteLine("--run RUN_DIR takes n, n_test, the errors, the class count, the depth and (after `boundlab measure RUN_DIR`)");
-        Out.WriteLine("the norms from a saved run; --set overrides any of them.");
-    }
-
-    private int List(ArgReader reader)
-    {
-        bool json = reader.Flag("--json");
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
         if (json)
         {
@@ -151,10 +173,10 @@ public sealed class BoundsCommand : ICommand
         return 0;
     }
 
-    private int Show(ArgReader reader)
+    private int Show(ParsedArgs reader)
     {
-        var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
-        bool latex = reader.Flag("--latex");
+        var entry = BoundCatalog.Get(reader.Positional(Id));
+        bool latex = reader.Flag(Latex);
         reader.Finish();
         Out.WriteLine($"{entry.Id}: {entry.Title}");
         Out.WriteLine(latex ? LatexPrinter.Latex(entry.Formula) : TextPrinter.Unicode(entry.Formula));
@@ -173,13 +195,13 @@ public sealed class BoundsCommand : ICommand
         return 0;
     }
 
-    private int Eval(ArgReader reader)
+    private int Eval(ParsedArgs reader)
     {
-        var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
+        var entry = BoundCatalog.Get(reader.Positional(Id));
         var values = ReadValues(reader);
-        RunInputs? run = reader.OptionalString("--run") is { } runDir ? RunInputs.Load(runDir) : null;
-        int? classes = ResolveClasses(reader.OptionalString("--classes"), run?.Classes, entry);
-        bool json = reader.Flag("--json");
+        RunInputs? run = reader.GetOrNull(RunDir) is { } runDir ? RunInputs.Load(runDir) : null;
+        int? classes = ResolveClasses(reader.GetOrNull(Classes), run?.Classes, entry);
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
 
         if (NotApplicable(entry, classes, json)) return 0;
@@ -216,18 +238,18 @@ public sealed class BoundsCommand : ICommand
         return 0;
     }
 
-    private int Solve(ArgReader reader)
+    private int Solve(ParsedArgs reader)
     {
-        var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
-        string symbol = reader.OptionalString("--for") ?? throw new UsageException("--for: required; the integer count to solve for, e.g. --for n.");
-        double target = reader.OptionalDouble("--target", min: 0, minExclusive: true)
+        var entry = BoundCatalog.Get(reader.Positional(Id));
+        string symbol = reader.GetOrNull(For) ?? throw new UsageException("--for: required; the integer count to solve for, e.g. --for n.");
+        double target = reader.GetOrNull(Target)
             ?? throw new UsageException("--target: required; the value the bound must reach, a finite number > 0.");
         if (entry.Inputs.All(i => i.Name != symbol))
             throw UsageException.BadValue("--for", symbol,
                 $"an integer-count input of {entry.Id}: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}");
         var values = ReadValues(reader);
         int? classes = ReadClasses(reader, entry);
-        bool json = reader.Flag("--json");
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
         if (values.ContainsKey(symbol))
             throw new UsageException($"--set {symbol}: not allowed together with --for {symbol}; the solver chooses {symbol}.");
@@ -251,12 +273,12 @@ public sealed class BoundsCommand : ICommand
         return 0;
     }
 
-    private int Sensitivity(ArgReader reader)
+    private int Sensitivity(ParsedArgs reader)
     {
-        var entry = BoundCatalog.Get(reader.Positional("bound id (see `boundlab bounds list`)"));
+        var entry = BoundCatalog.Get(reader.Positional(Id));
         var values = ReadValues(reader);
         int? classes = ReadClasses(reader, entry);
-        bool json = reader.Flag("--json");
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
         if (NotApplicable(entry, classes, json)) return 0;
         var report = classes is { } k ? Bounds.Catalog.Sensitivity.Report(entry, values, k) : Bounds.Catalog.Sensitivity.Report(entry, values);
@@ -313,16 +335,16 @@ public sealed class BoundsCommand : ICommand
     };
 
     // Each --set is name=value; the value must be a finite number (domains are checked by the catalog).
-    private static Dictionary<string, double> ReadValues(ArgReader reader)
+    private static Dictionary<string, double> ReadValues(ParsedArgs reader)
     {
         var values = new Dictionary<string, double>();
-        foreach (string item in reader.Many("--set"))
+        foreach (string item in reader.Many(Set))
         {
             int eq = item.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
                 throw UsageException.BadValue("--set", item, "name=value, e.g. --set n=60000");
             string name = item[..eq];
-            double value = ArgReader.ParseDouble($"--set {name}", item[(eq + 1)..]);
+            double value = ValueText.ParseDouble($"--set {name}", item[(eq + 1)..]);
             if (!values.TryAdd(name, value))
                 throw UsageException.BadValue("--set", item, $"each input once; {name} was already set");
         }

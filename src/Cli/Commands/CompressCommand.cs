@@ -3,10 +3,12 @@ using System.Text.Json.Nodes;
 using BoundLab.Bounds.Catalog;
 using BoundLab.Bounds.Catalog.Compression;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -28,46 +30,62 @@ public sealed class CompressCommand : ICommand
 
     private TextWriter Out => output ?? Console.Out;
 
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
+
     /// <inheritdoc/>
     public string Name => "compress";
 
     /// <inheritdoc/>
     public string Summary => "quantize a saved run's weights, code them, and evaluate the compression bounds";
 
-    private const string Help =
-        "usage: boundlab compress RUN_DIR [--levels K] [--quantizer uniform|kmeans] [--coder arithmetic|huffman]\n" +
-        "                         [--delta D] [--threads N] [--json]\n" +
-        "  RUN_DIR      a folder written by `boundlab train` (run.json, weights.bin)\n" +
-        "  --levels     number of quantization levels, 2 … 65536 (default 7)\n" +
-        "  --quantizer  uniform (equal-width bins, bin means) or kmeans (default uniform)\n" +
-        "  --coder      arithmetic (Shannon–Fano–Elias) or huffman (default arithmetic)\n" +
-        "  --delta      failure probability of each bound, in (0, 1) (default 0.05)\n" +
-        "The code length covers header, codebook (16 bits per level), count table and symbols; it is prefix-free\n" +
-        "given the architecture. The quantization choices are free only if made before looking at the bound:\n" +
-        "trying several and keeping the best needs δ split over the tries.";
+    private static readonly CliArgument RunDir = new("RUN_DIR", "a folder written by `boundlab train` (run.json, weights.bin)",
+        "RUN_DIR (a folder written by `boundlab train`)");
+
+    private static readonly CliOption<int> Levels = Opt.Int("--levels", "K", "number of quantization levels", 7, min: 2, max: Quantization.MaxLevels);
+
+    private static readonly CliOption<string> Quantizer = Opt.Choice("--quantizer", "Q",
+        "uniform (equal-width bins, bin means) or kmeans", "uniform", ["uniform", "kmeans"]);
+
+    private static readonly CliOption<string> Coder = Opt.Choice("--coder", "C", "arithmetic (Shannon–Fano–Elias) or huffman", "arithmetic",
+        ["arithmetic", "huffman"]);
+
+    // The bounds need δ in the open interval (0, 1); the upper end is checked after parsing, with its own message.
+    private static readonly CliOption<double> Delta = Opt.Double("--delta", "D", "failure probability of each bound, in (0, 1)", 0.05,
+        min: 0, minExclusive: true);
+
+    /// <summary>The declaration of <c>compress</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("compress",
+        "quantize a saved run's weights, code them, and evaluate the compression bounds",
+        [Levels, Quantizer, Coder, Delta, OptionSets.Threads, OptionSets.Json], [RunDir], notes: """
+
+        The code length covers header, codebook (16 bits per level), count table and symbols; it is prefix-free
+        given the architecture. The quantization choices are free only if made before looking at the bound:
+        trying several and keeping the best needs δ split over the tries.
+        """);
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
+        ParsedArgs reader = Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Out.WriteLine(Help);
+            Spec.WriteHelp(Out);
             return 0;
         }
-        string dir = reader.Positional("RUN_DIR (a folder written by `boundlab train`)");
-        int levels = reader.Int("--levels", 7, min: 2, max: Quantization.MaxLevels);
-        var quantizer = reader.Choice("--quantizer", "uniform", "uniform", "kmeans") == "kmeans" ? QuantizerKind.KMeans : QuantizerKind.Uniform;
-        var coder = reader.Choice("--coder", "arithmetic", "arithmetic", "huffman") == "huffman" ? EntropyCoder.Huffman : EntropyCoder.Arithmetic;
-        double delta = reader.Double("--delta", 0.05, min: 0, minExclusive: true);
+        string dir = reader.Positional(RunDir);
+        int levels = reader.Get(Levels);
+        var quantizer = reader.Get(Quantizer) == "kmeans" ? QuantizerKind.KMeans : QuantizerKind.Uniform;
+        var coder = reader.Get(Coder) == "huffman" ? EntropyCoder.Huffman : EntropyCoder.Arithmetic;
+        double delta = reader.Get(Delta);
         if (delta >= 1)
             throw UsageException.BadValue("--delta", delta.ToString("R", CultureInfo.InvariantCulture), "a number in the open interval (0, 1)");
-        int threads = reader.Int("--threads", 0, min: 0);
-        bool json = reader.Flag("--json");
+        int threads = reader.Get(OptionSets.Threads);
+        bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
 
         var run = ReadRun(dir);
-        string weightsPath = Path.Combine(dir, "weights.bin");
+        string weightsPath = new RunLayout(dir).WeightsFile;
         if (!File.Exists(weightsPath))
             throw new FileNotFoundException($"{weightsPath} does not exist; RUN_DIR must hold the weights.bin written by `boundlab train`.");
         Model<float> net = ModelFile.Load(weightsPath, new CpuBackend(threads));
@@ -125,21 +143,24 @@ public sealed class CompressCommand : ICommand
 
     private static SavedRun ReadRun(string dir)
     {
-        string path = Path.Combine(dir, "run.json");
+        var layout = new RunLayout(dir);
+        string path = layout.RunFile;
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path} does not exist; RUN_DIR must be a folder written by `boundlab train`.");
-        JsonObject o = Json.ParseObject(File.ReadAllText(path));
-        if (o["config"] is not JsonObject c || o["data"] is not JsonObject d)
-            throw new InvalidDataException($"{path} has no config/data sections; it is not a run.json written by `boundlab train`.");
-        if (d["task"]?.GetValue<string>() != "classification")
-            throw new InvalidDataException($"{path} is a {d["task"]?.GetValue<string>() ?? "unknown"} run; the compression bounds are for 0-1 classification error.");
-        var data = new DataOptions(
-            c["data"]!.GetValue<string>(),
-            c["data_dir"]?.GetValue<string>(),
-            c["train_size"]?.GetValue<int>(),
-            c["test_size"]?.GetValue<int>(),
-            c["label_noise"]?.GetValue<double>() ?? 0,
-            c["seed"]!.GetValue<ulong>());
-        return new SavedRun(data, o["train_error"]!.GetValue<double>(), o["test_error"]!.GetValue<double>());
+        RunDocument run;
+        try
+        {
+            run = RunDocument.Read(path);
+        }
+        catch (RunFileException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+
+        if (!run.Data.IsClassification)
+            throw new InvalidDataException($"{path} is a {run.Data.Task} run; the compression bounds are for 0-1 classification error.");
+        RunConfig c = run.Config;
+        var data = new DataOptions(c.Data, c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
+        return new SavedRun(data, run.Results.TrainError, run.Results.TestError);
     }
 }

@@ -1,4 +1,5 @@
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 
 namespace BoundLab.Cli.Commands;
@@ -7,28 +8,36 @@ namespace BoundLab.Cli.Commands;
 public sealed class DataCommand : ICommand
 {
     /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
+
+    /// <inheritdoc />
     public string Name => "data";
 
     /// <inheritdoc />
     public string Summary => "fetch and verify datasets (data fetch [--data-dir DIR])";
 
+    private static readonly CliArgument Verb = new("VERB", "the sub-command: fetch", "sub-command (allowed: fetch)", ["fetch"]);
+
+    /// <summary>The declaration of <c>data</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("data", "fetch and verify the MNIST files ahead of a run", [OptionSets.DataDir], [Verb]);
+
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
-        var a = new ArgReader(args);
+        ParsedArgs a = Spec.Parse(args);
         if (a.HelpRequested)
         {
-            Console.Out.WriteLine("usage: boundlab data fetch [--data-dir DIR]   (default: $BOUNDLAB_DATA, else ~/.cache/boundlab)");
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        string verb = a.Positional("sub-command (allowed: fetch)");
+        string verb = a.Positional(Verb);
         if (verb != "fetch")
         {
             throw UsageException.BadValue("data", verb, "the sub-command fetch");
         }
 
-        string? dir = a.OptionalString("--data-dir");
+        string? dir = a.GetOrNull(OptionSets.DataDir);
         a.Finish();
         if (dir is not null && (File.Exists(dir) || (!Directory.Exists(dir) && Path.Exists(dir))))
         {

@@ -1,8 +1,10 @@
 using BoundLab.Numerics.Backends;
 using System.Text.Json.Nodes;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 
 namespace BoundLab.Cli.Commands;
 
@@ -10,19 +12,26 @@ namespace BoundLab.Cli.Commands;
 /// retraining and writes RUN_DIR/measures.json.</summary>
 public sealed class MeasureCommand : ICommand
 {
-    private const string Help = """
-        usage: boundlab measure RUN_DIR [options]
+    private static readonly CliArgument RunDir = new("RUN_DIR", "a run folder written by boundlab train",
+        "RUN_DIR (a run folder written by boundlab train)");
+
+    private static readonly CliOption<string> DataDir = Opt.Text("--data-dir", "DIR", "where the run's dataset lives",
+        defaultText: "run.json's data_dir, else the default");
+
+    /// <summary>The declaration of <c>measure</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("measure",
+        "measure a saved run (norms, path norm, margins) without retraining; writes RUN_DIR/measures.json",
+        [OptionSets.Json, DataDir, OptionSets.Threads], [RunDir], notes: """
 
         Measures the trained network of a run folder written by `boundlab train` (run.json, weights.bin,
         weights-init.bin) on its training data, rebuilt from run.json's config as train built it, and writes
         RUN_DIR/measures.json: per layer W_1 … W_L the spectral norm, Frobenius norm, distances from the
         initialization (Frobenius, spectral, BFT's (2,1)); ‖X‖₂ and max ‖x_i‖; the ℓ2 path norm; counts;
         margins (quantiles, margin_q10 = the ⌊n/10⌋-th smallest, 0-based).
+        """);
 
-          --json                 also print measures.json to stdout
-          --data-dir DIR         where the run's dataset lives (default: run.json's data_dir, else the default)
-          --threads T            worker threads for the forward pass ≥ 0 (default 0 = all cores)
-        """;
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
 
     /// <inheritdoc />
     public string Name => "measure";
@@ -33,17 +42,17 @@ public sealed class MeasureCommand : ICommand
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
+        ParsedArgs reader = Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Console.Out.WriteLine(Help);
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        string dir = reader.Positional("RUN_DIR (a run folder written by boundlab train)");
-        bool json = reader.Flag("--json");
-        string? dataDir = reader.OptionalString("--data-dir");
-        int threads = reader.Int("--threads", 0, min: 0, max: 1024);
+        string dir = reader.Positional(RunDir);
+        bool json = reader.Flag(OptionSets.Json);
+        string? dataDir = reader.GetOrNull(DataDir);
+        int threads = reader.Get(OptionSets.Threads);
         reader.Finish();
 
         if (!Directory.Exists(dir))
@@ -51,14 +60,14 @@ public sealed class MeasureCommand : ICommand
             throw UsageException.BadValue("RUN_DIR", dir, "an existing run folder written by boundlab train");
         }
 
-        JsonObject run = ReadRun(dir);
-        JsonObject config = run["config"] as JsonObject
-            ?? throw new UsageException($"RUN_DIR {dir}: run.json has no config object; allowed: a run.json written by boundlab train.");
-        Model<float> net = LoadWeights(dir, run, "weights", "weights.bin");
-        Model<float> init = LoadWeights(dir, run, "weights_init", "weights-init.bin");
-        CheckArchitecture(dir, config, net, init);
+        var layout = new RunLayout(dir);
+        RunDocument run = ReadRun(dir, layout);
+        Model<float> net = LoadWeights(dir, layout, run.Fingerprint.Weights, "weights");
+        Model<float> init = LoadWeights(dir, layout, run.Fingerprint.WeightsInit, "weights_init");
+        CheckArchitecture(dir, run.Config, net, init);
 
-        DataOptions options = DataFromConfig(dir, config, dataDir);
+        RunConfig c = run.Config;
+        var options = new DataOptions(c.Data, dataDir ?? c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
         DataSplit data = Datasets.Load(options, new Progress<string>(m => Console.Error.WriteLine(m)));
         if (data.Train.InputDim != net.Spec.InputDim)
         {
@@ -78,7 +87,7 @@ public sealed class MeasureCommand : ICommand
         measures["run"] = Path.GetFullPath(dir);
         measures["weights_sha256"] = ModelFile.Sha256(net);
         string text = measures.ToJsonString(Json.Options);
-        string path = Path.Combine(dir, "measures.json");
+        string path = layout.MeasuresFile;
         Json.WriteAtomically(path, text);
         if (json)
         {
@@ -89,28 +98,27 @@ public sealed class MeasureCommand : ICommand
         return 0;
     }
 
-    private static JsonObject ReadRun(string dir)
+    private static RunDocument ReadRun(string dir, RunLayout layout)
     {
-        string path = Path.Combine(dir, "run.json");
+        string path = layout.RunFile;
         if (!File.Exists(path))
         {
-            throw UsageException.BadValue("RUN_DIR", dir, "a folder holding run.json (a finished boundlab train run)");
+            throw UsageException.BadValue("RUN_DIR", dir, $"a folder holding {RunLayout.RunFileName} (a finished boundlab train run)");
         }
 
         try
         {
-            return Json.ParseObject(File.ReadAllText(path));
+            return RunDocument.Read(path);
         }
-        catch (System.Text.Json.JsonException e)
+        catch (RunFileException e)
         {
-            throw new UsageException($"RUN_DIR {dir}: run.json is not valid JSON ({e.Message}).");
+            throw new UsageException($"RUN_DIR {dir}: {e.Message}");
         }
     }
 
-    private static Model<float> LoadWeights(string dir, JsonObject run, string key, string fallback)
+    private static Model<float> LoadWeights(string dir, RunLayout layout, string name, string key)
     {
-        string name = run[key] is JsonValue v && v.TryGetValue(out string? s) && !string.IsNullOrEmpty(s) ? s : fallback;
-        string path = Path.Combine(dir, name);
+        string path = layout.File(name);
         if (!File.Exists(path))
         {
             throw UsageException.BadValue("RUN_DIR", dir, $"a run folder holding {name} (run.json's {key})");
@@ -119,7 +127,7 @@ public sealed class MeasureCommand : ICommand
         return ModelFile.Load(path, new CpuBackend());
     }
 
-    private static void CheckArchitecture(string dir, JsonObject config, Model<float> net, Model<float> init)
+    private static void CheckArchitecture(string dir, RunConfig config, Model<float> net, Model<float> init)
     {
         if (init.Spec != net.Spec)
         {
@@ -127,29 +135,9 @@ public sealed class MeasureCommand : ICommand
                 $"RUN_DIR {dir}: weights.bin is {net.Spec.Name} but weights-init.bin is {init.Spec.Name}" + (init.Spec.Name == net.Spec.Name ? " with other layers" : "") + "; they must be the same architecture.");
         }
 
-        string? arch = (config["model"] ?? config["arch"])?.GetValue<string>();
-        if (arch != net.Spec.Name)
+        if (config.Arch != net.Spec.Name)
         {
-            throw new UsageException($"RUN_DIR {dir}: run.json says arch {arch ?? "(none)"} but weights.bin is {net.Spec.Name}; they must match.");
-        }
-    }
-
-    private static DataOptions DataFromConfig(string dir, JsonObject c, string? dataDirOverride)
-    {
-        try
-        {
-            string name = c["data"]?.GetValue<string>() ?? throw new UsageException($"RUN_DIR {dir}: run.json's config has no data name.");
-            return new DataOptions(
-                name,
-                dataDirOverride ?? c["data_dir"]?.GetValue<string>(),
-                c["train_size"]?.GetValue<int>(),
-                c["test_size"]?.GetValue<int>(),
-                c["label_noise"]?.GetValue<double>() ?? 0,
-                c["seed"]?.GetValue<ulong>() ?? 0);
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new UsageException($"RUN_DIR {dir}: run.json's config has a field of the wrong type ({e.Message}).");
+            throw new UsageException($"RUN_DIR {dir}: run.json says arch {config.Arch} but weights.bin is {net.Spec.Name}; they must match.");
         }
     }
 }

@@ -2,6 +2,7 @@ using BoundLab.Numerics.Training;
 using BoundLab.Numerics.Data;
 using System.Diagnostics;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Losses;
@@ -18,23 +19,31 @@ internal static class MlpBenchmark
 {
     private const int MaxBatch = 1 << 16;
 
+    private static readonly CliOption<int> Batch = Opt.Int("--batch", "B", "minibatch size", 128, min: 1, max: MaxBatch);
+    private static readonly CliOption<int> Steps = Opt.Int("--steps", "S", "training steps per timed run", 50, min: 1, max: 1_000_000);
+    private static readonly CliOption<int> Repeats = Opt.Int("--repeats", "R", "timed runs (the median is printed)", 7, min: 1, max: 100_000);
+
+    /// <summary>The declaration of <c>bench mlp</c> (--arch and --threads are train's).</summary>
+    public static CommandSpec Spec { get; } = new("mlp",
+        "samples/s of forward + backward + SGD-momentum steps on a fixed random batch (median of R runs of S steps)",
+        [OptionSets.Training.Arch, Batch, OptionSets.Threads, Steps, Repeats, OptionSets.Json]);
+
     /// <summary>Parses the options, runs the benchmark and prints the result.</summary>
-    public static int Run(ArgReader a)
+    public static int Run(ParsedArgs a)
     {
+        ArgumentNullException.ThrowIfNull(a);
         if (a.HelpRequested)
         {
-            Console.Out.WriteLine($"usage: boundlab bench mlp [--arch W0-…-WL] [--batch B (1 … {MaxBatch})] [--threads T (0 … {Gemm.MaxThreads})] " +
-                "[--steps S] [--repeats R] [--json]");
-            Console.Out.WriteLine("  samples/s of forward + backward + SGD-momentum steps on a fixed random batch (median of R runs of S steps).");
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        string archText = a.String("--arch", "784-512-512-10");
-        int batch = a.Int("--batch", 128, min: 1, max: MaxBatch);
-        int threads = a.Int("--threads", 0, min: 0, max: Gemm.MaxThreads);
-        int steps = a.Int("--steps", 50, min: 1, max: 1_000_000);
-        int repeats = a.Int("--repeats", 7, min: 1, max: 100_000);
-        bool json = a.Flag("--json");
+        string archText = a.Get(OptionSets.Training.Arch);
+        int batch = a.Get(Batch);
+        int threads = a.Get(OptionSets.Threads);
+        int steps = a.Get(Steps);
+        int repeats = a.Get(Repeats);
+        bool json = a.Flag(OptionSets.Json);
         a.Finish();
         MlpSpec spec;
         try

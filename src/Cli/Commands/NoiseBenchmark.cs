@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.Intrinsics.X86;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Random;
 
@@ -11,21 +12,29 @@ namespace BoundLab.Cli.Commands;
 /// <see cref="GaussianNoise.Fill"/>), the kernel inside every SGLD step.</summary>
 internal static class NoiseBenchmark
 {
+    private static readonly CliOption<int> Length = Opt.Int("--length", "N", "floats per fill", 1 << 22, 64, 1 << 28);
+    private static readonly CliOption<int> Repeats = Opt.Int("--repeats", "R", "timed fills (the median is printed)", 21, 1, 100_000);
+
+    /// <summary>The declaration of <c>bench noise</c>.</summary>
+    public static CommandSpec Spec { get; } = new("noise",
+        "fills N floats with keyed N(0, 1) draws; prints the median rate of R timed fills",
+        [Length, OptionSets.Threads, Repeats, OptionSets.BenchSeed, OptionSets.Json]);
+
     /// <summary>Parses the options, runs the benchmark and prints the result.</summary>
-    public static int Run(ArgReader r)
+    public static int Run(ParsedArgs r)
     {
+        ArgumentNullException.ThrowIfNull(r);
         if (r.HelpRequested)
         {
-            Console.Out.WriteLine("usage: boundlab bench noise [--length N] [--threads T] [--repeats R] [--seed S] [--json]");
-            Console.Out.WriteLine("  fills N floats with keyed N(0, 1) draws; prints the median rate of R timed fills.");
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        int length = r.Int("--length", 1 << 22, 64, 1 << 28);
-        int threads = r.Int("--threads", 0, 0, Gemm.MaxThreads);
-        int repeats = r.Int("--repeats", 21, 1, 100_000);
-        ulong seed = r.UInt64("--seed", 1);
-        bool json = r.Flag("--json");
+        int length = r.Get(Length);
+        int threads = r.Get(OptionSets.Threads);
+        int repeats = r.Get(Repeats);
+        ulong seed = r.Get(OptionSets.BenchSeed);
+        bool json = r.Flag(OptionSets.Json);
         r.Finish();
 
         int resolved = threads == 0 ? Environment.ProcessorCount : threads;

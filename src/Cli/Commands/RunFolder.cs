@@ -1,4 +1,5 @@
 using BoundLab.Cli.Framework;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -19,11 +20,7 @@ internal enum RunFolderState
 /// half-written checkpoint) cleaned up.</summary>
 internal sealed class RunFolder : IDisposable
 {
-    /// <summary>The lock file's name.</summary>
-    public const string LockName = ".lock";
-
-    // Files a run writes; with them (or a checkpoint) a folder is a run folder.
-    private static readonly string[] RunFiles = ["run.json", "weights.bin", "weights-init.bin", "trajectory.csv", LockName];
+    private const string LockName = RunLayout.LockFileName;
 
     private readonly FileStream _lock;
     private readonly bool _created;
@@ -32,6 +29,7 @@ internal sealed class RunFolder : IDisposable
     {
         _created = created;
         Path = path;
+        Layout = new RunLayout(path);
         _lock = lockFile;
         State = state;
         Checkpoint = checkpoint;
@@ -40,8 +38,11 @@ internal sealed class RunFolder : IDisposable
     /// <summary>The folder (full path).</summary>
     public string Path { get; }
 
+    /// <summary>The folder's files.</summary>
+    public RunLayout Layout { get; }
+
     /// <summary>run.json in the folder.</summary>
-    public string RunJson => System.IO.Path.Combine(Path, "run.json");
+    public string RunJson => Layout.RunFile;
 
     /// <summary>The folder's state after clean-up (and after --force cleared it).</summary>
     public RunFolderState State { get; }
@@ -132,13 +133,12 @@ internal sealed class RunFolder : IDisposable
     }
 
     private static bool IsRunFolder(string full)
-        => RunFiles.Any(f => File.Exists(System.IO.Path.Combine(full, f)))
-           || Directory.Exists(System.IO.Path.Combine(full, "checkpoint"))
-           || Directory.Exists(System.IO.Path.Combine(full, "checkpoint.new"));
+        => RunLayout.RunFileNames.Any(f => File.Exists(System.IO.Path.Combine(full, f)))
+           || RunLayout.CheckpointFolderNames.Any(d => Directory.Exists(System.IO.Path.Combine(full, d)));
 
     private static FileStream Lock(string outDir, string full)
     {
-        string path = System.IO.Path.Combine(full, LockName);
+        string path = new RunLayout(full).LockFile;
         try
         {
             // FileShare.None takes an exclusive advisory lock (flock) on Unix and a sharing lock on Windows;
@@ -158,14 +158,15 @@ internal sealed class RunFolder : IDisposable
 
     private static RunFolder Inspect(string outDir, string full, FileStream lockFile, bool resume, bool force, bool created)
     {
-        var checkpoint = new Checkpoint(System.IO.Path.Combine(full, "checkpoint"));
-        string runJson = System.IO.Path.Combine(full, "run.json");
+        var layout = new RunLayout(full);
+        var checkpoint = new Checkpoint(layout.CheckpointFolder);
+        string runJson = layout.RunFile;
         RemoveTemporaryFiles(full);
         checkpoint.CleanUp();
         bool finished = File.Exists(runJson);
         if (force)
         {
-            foreach (string f in RunFiles.Where(f => f != LockName))
+            foreach (string f in RunLayout.RunFileNames.Where(f => f != LockName))
             {
                 File.Delete(System.IO.Path.Combine(full, f));
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BoundLab.Bounds.Catalog;
 using BoundLab.Cli.Framework;
+using BoundLab.Numerics.Runs;
 
 namespace BoundLab.Cli.Commands;
 
@@ -13,10 +14,10 @@ namespace BoundLab.Cli.Commands;
 internal sealed class RunInputs
 {
     private readonly string dir;
-    private readonly JsonObject run;
+    private readonly RunDocument run;
     private readonly JsonObject? measures;
 
-    private RunInputs(string dir, JsonObject run, JsonObject? measures)
+    private RunInputs(string dir, RunDocument run, JsonObject? measures)
     {
         this.dir = dir;
         this.run = run;
@@ -24,18 +25,27 @@ internal sealed class RunInputs
     }
 
     /// <summary>The number of classes of the run's data (null for regression).</summary>
-    public int? Classes => Task == "classification" ? run["data"]?["classes"]?.GetValue<int>() : null;
+    public int? Classes => run.Data.IsClassification ? run.Data.Classes : null;
 
-    private string Task => run["data"]?["task"]?.GetValue<string>() ?? "classification";
-
-    private bool HasBias => run["config"]?["bias"]?.GetValue<bool>() ?? true;
+    private bool HasBias => run.Config.Bias;
 
     /// <summary>Reads DIR/run.json (required) and DIR/measures.json (optional); errors name --run.</summary>
     public static RunInputs Load(string dir)
     {
-        string runJson = Path.Combine(dir, "run.json");
+        var layout = new RunLayout(dir);
+        string runJson = layout.RunFile;
         if (!File.Exists(runJson))
-            throw UsageException.BadValue("--run", dir, "a finished run folder (it holds run.json)");
+            throw UsageException.BadValue("--run", dir, $"a finished run folder (it holds {RunLayout.RunFileName})");
+        RunDocument run;
+        try
+        {
+            run = RunDocument.Read(runJson);
+        }
+        catch (RunFileException e)
+        {
+            throw UsageException.BadValue("--run", dir, $"a run folder with a readable run.json ({e.Message.TrimEnd('.')})");
+        }
+
         JsonObject Read(string path)
         {
             try
@@ -48,8 +58,8 @@ internal sealed class RunInputs
             }
         }
 
-        string measuresJson = Path.Combine(dir, "measures.json");
-        return new RunInputs(dir, Read(runJson), File.Exists(measuresJson) ? Read(measuresJson) : null);
+        string measuresJson = layout.MeasuresFile;
+        return new RunInputs(dir, run, File.Exists(measuresJson) ? Read(measuresJson) : null);
     }
 
     /// <summary>Adds to <paramref name="values"/> every input of <paramref name="entry"/> the run determines and that
@@ -89,16 +99,16 @@ internal sealed class RunInputs
 
     private (double, string)? Lookup(BoundInput input, BoundEntry entry)
     {
-        bool classification = Task == "classification";
+        bool classification = run.Data.IsClassification;
         switch (input.Name)
         {
-            case "n": return FromRun("data", "n_train");
-            case "n_test": return FromRun("data", "n_test");
-            case "train_error" when classification: return FromRun("train_error");
-            case "test_error" when classification: return FromRun("test_error");
-            case "k" when classification && input.Meaning.StartsWith("number of classes", StringComparison.Ordinal):
-                return FromRun("data", "classes");
-            case "depth" when Layers is { } l: return (l, "run.json arch (number of weight matrices)");
+            case "n": return (run.Data.NTrain, "run.json data.n_train");
+            case "n_test": return (run.Data.NTest, "run.json data.n_test");
+            case "train_error" when classification: return (run.Results.TrainError, "run.json train_error");
+            case "test_error" when classification: return (run.Results.TestError, "run.json test_error");
+            case "k" when classification && run.Data.Classes is { } k && input.Meaning.StartsWith("number of classes", StringComparison.Ordinal):
+                return (k, "run.json data.classes");
+            case "depth": return (run.Config.Layers, "run.json arch (number of weight matrices)");
         }
 
         if (measures is null) return null;
@@ -136,15 +146,6 @@ internal sealed class RunInputs
         index = 0;
         return name.Length > 2 && (kind == 's' || kind == 'b') && name[1] == '_'
             && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out index) && index >= 1;
-    }
-
-    private int? Layers => run["config"]?["arch"]?.GetValue<string>() is { } arch ? arch.Split('-').Length - 1 : null;
-
-    private (double, string)? FromRun(params string[] path)
-    {
-        JsonNode? node = run;
-        foreach (string p in path) node = node?[p];
-        return node is null ? null : (node.GetValue<double>(), $"run.json {string.Join('.', path)}");
     }
 
     private (double, string)? FromMeasures(string key) =>

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
 namespace BoundLab.Cli.Commands;
@@ -19,6 +21,9 @@ public sealed class TrainCommand : ICommand
     public string Summary => "train a network; writes run.json with errors, gap, throughput and the weights";
 
     /// <inheritdoc />
+    CommandSpec? ICommand.Spec => TrainOptions.Spec;
+
+    /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
         if (AdmmTrainCommand.IsRequested(args))
@@ -26,10 +31,10 @@ public sealed class TrainCommand : ICommand
             return AdmmTrainCommand.Run(args);
         }
 
-        var reader = new ArgReader(args);
+        ParsedArgs reader = TrainOptions.Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Console.Out.WriteLine(TrainOptions.Help.Replace("{datasets}", string.Join(", ", Datasets.Names), StringComparison.Ordinal));
+            TrainOptions.Spec.WriteHelp(Console.Out);
             return 0;
         }
 
@@ -87,16 +92,17 @@ public sealed class TrainCommand : ICommand
             Console.CancelKeyPress -= onCancel;
         }
 
-        ModelFile.Save(result.Model, Path.Combine(folder.Path, "weights.bin"));
-        ModelFile.Save(result.Initial, Path.Combine(folder.Path, "weights-init.bin"));
+        // Built (and checked for non-finite numbers) before any file of the finished run is written.
+        RunDocument document = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds);
+        ModelFile.Save(result.Model, folder.Layout.WeightsFile);
+        ModelFile.Save(result.Initial, folder.Layout.InitialWeightsFile);
         if (result.Steps.Count > 0)
         {
-            folder.WriteFile("trajectory.csv", tmp => WriteTrajectory(tmp, result.Steps));
+            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => WriteTrajectory(tmp, result.Steps));
         }
 
         // run.json last: its presence marks the run finished.
-        string json = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds).ToJsonString(Json.Options);
-        folder.WriteFile("run.json", tmp => File.WriteAllText(tmp, json + "\n"));
+        document.Write(folder.RunJson);
         checkpoint.Delete();
 
         EpochRecord last = result.History[^1];

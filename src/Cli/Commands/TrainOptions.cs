@@ -1,4 +1,6 @@
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
+using T = BoundLab.Cli.Commands.OptionSets.Training;
 using BoundLab.Numerics;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
@@ -14,6 +16,7 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
     /// <summary>With <c>--model NAME</c>, the model built for the loaded data's input and output widths.</summary>
     public TrainOptions ResolveModel(Dataset train)
     {
+        ArgumentNullException.ThrowIfNull(train);
         if (ModelName is null)
         {
             return this;
@@ -33,95 +36,69 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         return this with { Config = Config with { Model = model } };
     }
 
-    public const string Help = """
-        usage: boundlab train [options]
-
-        data
-          --data NAME            dataset (default mnist): {datasets}
-          --data-dir DIR         folder holding mnist/ (default: $BOUNDLAB_DATA, else ~/.cache/boundlab)
-          --train-size N         random training subset of N samples
-          --test-size N          random test subset of N samples
-          --label-noise P        fraction of training labels replaced by uniform random labels, 0 ≤ P ≤ 1
-        model
-          --arch W0-W1-…-WL      an MLP: widths, input first (default 784-512-512-10)
-          --model M              instead of --arch: resmlp-<width>x<blocks> (a residual MLP)
-          --activation A         relu | sigmoid | tanh | identity (default relu)
-          --no-bias              layers without biases
-          --init I               he | lecun | gaussian (default he); --init-std S for gaussian
-          --loss L               cross-entropy | squared | hinge | logistic | exponential (default cross-entropy)
-        optimization
-          --optimizer O          sgd | gd | sgld | pgd (default sgd)
-          --lr η                 learning rate > 0 (default 0.05)
-          --schedule S           constant | step | large-then-decay (default constant)
-          --decay-factor F       multiplier at each decay, 0 < F ≤ 1 (default 0.1)
-          --decay-every E        epochs between decays for step (default 10)
-          --decay-at E           first decayed epoch for large-then-decay (default half the epochs)
-          --momentum μ           heavy-ball momentum, 0 ≤ μ < 1 (default 0.9; sgd, gd)
-          --weight-decay λ       L2 coefficient ≥ 0 (default 0)
-          --beta β               SGLD inverse temperature > 0 (default 1e6)
-          --pgd-radius r, --pgd-grad-threshold g, --pgd-steps t, --pgd-loss-threshold f   perturbed GD
-          --batch B              minibatch size ≥ 1 (default 128; chunk size for gd/pgd)
-          --epochs E             epochs (gd/pgd: iterations) ≥ 1 (default 5)
-          --record-steps         write the per-step trajectory (always on for sgld and pgd)
-        run
-          --seed S               one seed for init, shuffling, label noise and SGLD noise (default 0)
-          --threads T            worker threads 0 … 256 (default 0 = all cores); results do not depend on it
-          --out DIR              run folder (default runs/<time>-<data>-<arch>)
-          --resume               continue the interrupted run in --out from its last finished epoch
-          --force                start the run in --out over, deleting a finished or interrupted one
+    /// <summary>The declaration of train's options (data, model, optimization, run), from which help and completion come.</summary>
+    public static CommandSpec Spec { get; } = new("train", "train a network; writes run.json with errors, gap, throughput and the weights",
+        [.. OptionSets.Data.All, .. OptionSets.Training.All], notes: """
 
         An option that does not apply to the chosen data, optimizer, schedule or init is an error.
         One run per folder at a time; a finished run is never continued or replaced without --force.
-        """;
+        --optimizer admm has its own options: boundlab train --optimizer admm --help.
+        """);
 
     /// <summary>Parses and checks the options; nothing is read from disk but --data-dir's existence.</summary>
-    public static TrainOptions Parse(ArgReader a)
+    public static TrainOptions Parse(ParsedArgs a)
     {
-        string data = a.Choice("--data", "mnist", Datasets.Names.ToArray());
-        string? dataDir = a.OptionalString("--data-dir");
-        int? trainSize = a.OptionalString("--train-size") is { } ts ? Positive("--train-size", ts) : null;
-        int? testSize = a.OptionalString("--test-size") is { } es ? Positive("--test-size", es) : null;
-        double? labelNoise = a.OptionalDouble("--label-noise", 0, 1);
+        ArgumentNullException.ThrowIfNull(a);
+        string data = a.Get(OptionSets.Data.Name);
+        string? dataDir = a.GetOrNull(OptionSets.DataDir);
+        int? trainSize = a.GetOrNull(OptionSets.Data.TrainSize);
+        int? testSize = a.GetOrNull(OptionSets.Data.TestSize);
+        double? labelNoise = a.GetOrNull(OptionSets.Data.LabelNoise);
 
-        string? modelName = a.OptionalString("--model");
-        string? archGiven = a.OptionalString("--arch");
+        string? modelName = a.GetOrNull(T.Model);
+        string? archGiven = a.GetOrNull(T.Arch);
         if (modelName is not null && archGiven is not null)
         {
             throw new UsageException($"--arch {archGiven} and --model {modelName}: give one of them, not both.");
         }
 
-        string archText = archGiven ?? "784-512-512-10";
-        var activation = Enum.Parse<Activation>(a.Choice("--activation", "relu", "relu", "sigmoid", "tanh", "identity"), ignoreCase: true);
-        bool bias = !a.Flag("--no-bias");
+        if (modelName is not null && !ModelSpec.IsModelName(modelName))
+        {
+            throw UsageException.BadValue("--model", modelName, string.Join(", ", ModelSpec.Named));
+        }
+
+        string archText = archGiven ?? a.Get(T.Arch);
+        var activation = Enum.Parse<Activation>(a.Get(T.Activation), ignoreCase: true);
+        bool bias = !a.Flag(T.NoBias);
         MlpSpec spec = ParseArch(archText, activation, bias);
 
-        var init = Enum.Parse<Initialization>(a.Choice("--init", "he", "he", "lecun", "gaussian"), ignoreCase: true);
-        double? initStd = a.OptionalDouble("--init-std", 0, double.MaxValue, minExclusive: true);
-        string lossName = a.Choice("--loss", "cross-entropy", Loss.All.Select(Loss.Name).ToArray());
+        var init = Enum.Parse<Initialization>(a.Get(T.Init), ignoreCase: true);
+        double? initStd = a.GetOrNull(T.InitStd);
+        string lossName = a.Get(T.Loss);
         LossKind loss = Loss.All.First(k => Loss.Name(k) == lossName);
 
-        string optimizer = a.Choice("--optimizer", "sgd", OptimizerKinds.All.ToArray());
-        double lr = a.Double("--lr", 0.05, 0, double.MaxValue, minExclusive: true);
-        string scheduleName = a.Choice("--schedule", "constant", "constant", "step", "large-then-decay");
-        double? decayFactor = a.OptionalDouble("--decay-factor", 0, 1, minExclusive: true);
-        int? decayEvery = OptionalInt(a, "--decay-every", 1);
-        int epochs = a.Int("--epochs", 5, min: 1);
-        int? decayAt = OptionalInt(a, "--decay-at", 0);
-        double? momentum = a.OptionalDouble("--momentum", 0, 0.999999);
-        double? weightDecay = a.OptionalDouble("--weight-decay", 0);
-        double? beta = a.OptionalDouble("--beta", 0, double.MaxValue, minExclusive: true);
-        double? pgdRadius = a.OptionalDouble("--pgd-radius", 0, double.MaxValue, minExclusive: true);
-        double? pgdGrad = a.OptionalDouble("--pgd-grad-threshold", 0);
-        int? pgdSteps = OptionalInt(a, "--pgd-steps", 1);
-        double? pgdLoss = a.OptionalDouble("--pgd-loss-threshold", 0);
-        int batch = a.Int("--batch", 128, min: 1);
-        bool recordSteps = a.Flag("--record-steps") || optimizer is "sgld" or "pgd";
+        string optimizer = a.Get(T.Optimizer);
+        double lr = a.Get(T.Lr);
+        string scheduleName = a.Get(T.Schedule);
+        double? decayFactor = a.GetOrNull(T.DecayFactor);
+        int? decayEvery = a.GetOrNull(T.DecayEvery);
+        int epochs = a.Get(T.Epochs);
+        int? decayAt = a.GetOrNull(T.DecayAt);
+        double? momentum = a.GetOrNull(T.Momentum);
+        double? weightDecay = a.GetOrNull(T.WeightDecay);
+        double? beta = a.GetOrNull(T.Beta);
+        double? pgdRadius = a.GetOrNull(T.PgdRadius);
+        double? pgdGrad = a.GetOrNull(T.PgdGrad);
+        int? pgdSteps = a.GetOrNull(T.PgdSteps);
+        double? pgdLoss = a.GetOrNull(T.PgdLoss);
+        int batch = a.Get(T.Batch);
+        bool recordSteps = a.Flag(T.RecordSteps) || optimizer is "sgld" or "pgd";
 
-        ulong seed = a.UInt64("--seed", 0);
-        int threads = a.Int("--threads", 0, min: 0, max: BoundLab.Numerics.Kernels.Gemm.MaxThreads);
-        string? outDir = a.OptionalString("--out");
-        bool resume = a.Flag("--resume");
-        bool force = a.Flag("--force");
+        ulong seed = a.Get(OptionSets.Seed);
+        int threads = a.Get(OptionSets.Threads);
+        string? outDir = a.GetOrNull(OptionSets.Out);
+        bool resume = a.Flag(T.Resume);
+        bool force = a.Flag(OptionSets.Force);
         a.Finish();
 
         if (resume && outDir is null)
@@ -197,13 +174,6 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         }
     }
 
-    private static int? OptionalInt(ArgReader a, string name, int min)
-        => a.OptionalString(name) is { } text
-            ? int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= min
-                ? n
-                : throw UsageException.BadValue(name, text, $"an integer ≥ {min}")
-            : null;
-
     private static MlpSpec ParseArch(string archText, Activation activation, bool bias)
     {
         MlpSpec spec;
@@ -228,11 +198,6 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
 
         return spec;
     }
-
-    private static int Positive(string option, string text)
-        => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1
-            ? n
-            : throw UsageException.BadValue(option, text, "an integer ≥ 1");
 
     private static string Tail(ArgumentException e)
         => e.Message.Contains("one width", StringComparison.Ordinal) ? " (at least two widths)" : "";

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using BoundLab.Bounds.Symbolic;
 using BoundLab.Bounds.Verification;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 
 namespace BoundLab.Cli.Commands;
 
@@ -26,40 +27,80 @@ public sealed class VerifyCommand : ICommand
     /// <inheritdoc/>
     public string Summary => "check algorithm conditions with Z3: ADMM parameters (or synthesize them), GD step size, SGLD k₀";
 
-    private const string Help = """
-        usage: boundlab verify admm --n N --x-fro F --y-fro G --r1 R1 --r2 R2 (or --x-fro-squared, --y-fro-squared) (--beta1 B1 --beta2 B2 --beta3 B3 --lambda L | --synthesize)
-               boundlab verify gd --lr η --smoothness ℓ
-               boundlab verify sgld --lr η --beta β --lipschitz L [--schedule constant|inverse]
-        common: [--json] [--timeout SECONDS (default 10)] [--no-cross-check] [--rlimit N] [--write-smt DIR]
-        Numbers are read exactly as decimals (0.1 is 1/10). admm: --depth D (default 3); conditions exist only for depth 3.
+    private const string ExactAllowed = "a decimal number > 0 such as 12, 0.25, 1e-6 or a fraction p/q";
+
+    private static CliOption<Rational> Exact(string name, string help) => Opt.Of(name, "Q", help, ExactAllowed, t => ParsePositive(name, t));
+
+    private static readonly CliFlag JsonFlag = OptionSets.Json;
+    private static readonly CliOption<double> Timeout = Opt.Double("--timeout", "SECONDS", "Z3 limit per obligation", 10, 0, 86400, minExclusive: true);
+    private static readonly CliFlag NoCross = Opt.Flag("--no-cross-check", "do not ask cvc5 for a second opinion");
+    private static readonly CliOption<int> Rlimit = Opt.Int("--rlimit", "N", "Z3 resource limit instead of a time limit (0 = none)", 0, min: 0);
+    private static readonly CliOption<string> WriteSmt = Opt.Text("--write-smt", "DIR", "write each obligation as DIR/NAME.smt2");
+    private static readonly CliOption<int> Depth = Opt.Int("--depth", "D", "network depth (conditions exist only for 3)", AdmmConditions.Depth, min: 2);
+    private static readonly CliOption<Rational> N = Exact("--n", "number of samples (an integer)");
+    private static readonly CliOption<Rational> XFro = Exact("--x-fro", "‖X‖_F");
+    private static readonly CliOption<Rational> XFroSquared = Exact("--x-fro-squared", "‖X‖_F² (instead of --x-fro)");
+    private static readonly CliOption<Rational> YFro = Exact("--y-fro", "‖Y‖_F");
+    private static readonly CliOption<Rational> YFroSquared = Exact("--y-fro-squared", "‖Y‖_F² (instead of --y-fro)");
+    private static readonly CliOption<Rational> R1 = Exact("--r1", "the radius r₁ of the conditions");
+    private static readonly CliOption<Rational> R2 = Exact("--r2", "the radius r₂ of the conditions");
+    private static readonly CliFlag Synthesize = Opt.Flag("--synthesize", "compute the least admissible β₁, β₂, β₃, λ");
+    private static readonly CliOption<Rational>[] Penalties =
+        [Exact("--beta1", "β₁"), Exact("--beta2", "β₂"), Exact("--beta3", "β₃"), Exact("--lambda", "λ")];
+    private static readonly CliOption<Rational> Lr = Exact("--lr", "the step size η");
+    private static readonly CliOption<Rational> Smoothness = Exact("--smoothness", "the smoothness ℓ of the loss");
+    private static readonly CliOption<Rational> Beta = Exact("--beta", "the SGLD inverse temperature β");
+    private static readonly CliOption<Rational> Lipschitz = Exact("--lipschitz", "the Lipschitz constant L of the loss");
+    private static readonly CliOption<string> Schedule = Opt.Choice("--schedule", "S", "step sizes η_k", "constant", ["constant", "inverse"]);
+
+    private static CliOption[] Common => [JsonFlag, Timeout, NoCross, Rlimit, WriteSmt];
+
+    private static readonly CommandSpec AdmmSpec = new("admm",
+        "ADMM convergence conditions (Zeng, Lin, Yao, Zhou, JMLR 2021) for given β/λ, or --synthesize the least ones",
+        [.. Common, Depth, N, XFro, XFroSquared, YFro, YFroSquared, R1, R2, Synthesize, .. Penalties]);
+
+    private static readonly CommandSpec GdSpec = new("gd", "gradient descent step size η ≤ 1/ℓ", [.. Common, Lr, Smoothness]);
+
+    private static readonly CommandSpec SgldSpec = new("sgld", "the SGLD step k₀ after which the stability conditions hold",
+        [.. Common, Lr, Beta, Lipschitz, Schedule]);
+
+    /// <summary>The declaration of <c>verify</c> and its sub-commands.</summary>
+    public static CommandSpec Spec { get; } = new("verify",
+        "check algorithm conditions with Z3: ADMM parameters (or synthesize them), GD step size, SGLD k₀", [AdmmSpec, GdSpec, SgldSpec], """
+
+        Numbers are read exactly as decimals (0.1 is 1/10). admm: conditions exist only for depth 3.
         Verdicts: proved (Z3 proved every obligation), violated (a counterexample, re-checked exactly), unknown (Z3 gave up; never a proof).
-        """;
+        """);
+
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
 
     /// <inheritdoc/>
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
-        string? verb = reader.OptionalPositional();
-        if (reader.HelpRequested || verb is null)
+        bool help = args.Any(a => a is "--help" or "-h" or "-?");
+        string? verb = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
+        CommandSpec? sub = Spec.Subcommands.FirstOrDefault(c => c.Command.Name == verb);
+        if (help || verb is null)
         {
-            if (verb is null && !reader.HelpRequested)
+            if (verb is null && !help)
                 throw new UsageException("verify: a subcommand is required; allowed: admm, gd, sgld (see --help).");
-            Out.WriteLine(Help);
+            (sub ?? Spec).WriteHelp(Out);
             return 0;
         }
-        bool json = reader.Flag("--json");
-        double timeout = reader.Double("--timeout", 10, 0, 86400, minExclusive: true);
-        bool noCross = reader.Flag("--no-cross-check");
-        int rlimit = reader.Int("--rlimit", 0, min: 0);
-        string? smtDir = reader.OptionalString("--write-smt");
+        ParsedArgs reader = (sub ?? throw UsageException.BadValue("verify", verb, "admm, gd, sgld")).Parse(args.Skip(1).ToArray());
+        bool json = reader.Flag(JsonFlag);
+        double timeout = reader.Get(Timeout);
+        bool noCross = reader.Flag(NoCross);
+        int rlimit = reader.Get(Rlimit);
+        string? smtDir = reader.GetOrNull(WriteSmt);
         var options = new CheckOptions(TimeSpan.FromSeconds(timeout), rlimit == 0 ? null : rlimit, !noCross && rlimit == 0,
             TimeSpan.FromSeconds(Math.Min(timeout, 1)));
         JsonObject result = verb switch
         {
             "admm" => Admm(reader, options),
             "gd" => Gd(reader, options),
-            "sgld" => Sgld(reader, options),
-            _ => throw UsageException.BadValue("verify", verb, "admm, gd, sgld"),
+            _ => Sgld(reader, options),
         };
         if (smtDir is not null) WriteObligations(smtDir, result);
         result.Remove("obligations_text");
@@ -68,12 +109,9 @@ public sealed class VerifyCommand : ICommand
         return 0;
     }
 
-    /// <summary>Reads an option as an exact rational &gt; 0 (decimals taken exactly).</summary>
-    internal static Rational PositiveRational(ArgReader reader, string option)
-    {
-        string text = reader.OptionalString(option) ?? throw new UsageException($"{option} is required (see --help).");
-        return ParsePositive(option, text);
-    }
+    /// <summary>Reads a required exact rational &gt; 0 (decimals taken exactly).</summary>
+    private static Rational PositiveRational(ParsedArgs reader, CliOption<Rational> option)
+        => reader.GetOrNull(option) ?? throw new UsageException($"{option.Name} is required (see --help).");
 
     /// <summary>Parses "0.25", "12", "1e-6" exactly; anything else, or a value ≤ 0, is a UsageException naming the option.</summary>
     internal static Rational ParsePositive(string option, string text)
@@ -97,28 +135,27 @@ public sealed class VerifyCommand : ICommand
 
     private static Rational Square(Rational r) => r * r;
 
-    private static JsonObject Admm(ArgReader reader, CheckOptions options)
+    private static JsonObject Admm(ParsedArgs reader, CheckOptions options)
     {
-        int depth = reader.Int("--depth", AdmmConditions.Depth, min: 2);
-        var n = PositiveRational(reader, "--n");
+        int depth = reader.Get(Depth);
+        var n = PositiveRational(reader, N);
         if (!n.IsInteger) throw UsageException.BadValue("--n", n.ToString(), "an integer ≥ 1 (the number of samples)");
         // The norms may be given by their exact squares (as a training run computes them from the data).
-        var x2 = reader.OptionalString("--x-fro-squared") is { } xs ? ParsePositive("--x-fro-squared", xs) : Square(PositiveRational(reader, "--x-fro"));
-        var y2 = reader.OptionalString("--y-fro-squared") is { } ys ? ParsePositive("--y-fro-squared", ys) : Square(PositiveRational(reader, "--y-fro"));
-        var problem = new AdmmProblem(n, x2, y2, PositiveRational(reader, "--r1"), PositiveRational(reader, "--r2"));
-        bool synthesize = reader.Flag("--synthesize");
-        string[] names = ["--beta1", "--beta2", "--beta3", "--lambda"];
+        var x2 = reader.GetOrNull(XFroSquared) ?? Square(PositiveRational(reader, XFro));
+        var y2 = reader.GetOrNull(YFroSquared) ?? Square(PositiveRational(reader, YFro));
+        var problem = new AdmmProblem(n, x2, y2, PositiveRational(reader, R1), PositiveRational(reader, R2));
+        bool synthesize = reader.Flag(Synthesize);
         if (depth != AdmmConditions.Depth)
             throw UsageException.BadValue("--depth", depth.ToString(CultureInfo.InvariantCulture),
                 "3: no verified convergence condition exists here for other depths (only the three-layer statement of Zeng, Lin, Yao, Zhou, JMLR 2021 is in hand)");
         if (synthesize)
         {
-            if (names.FirstOrDefault(o => reader.OptionalString(o) is not null) is { } given)
-                throw new UsageException($"{given}: --synthesize computes β₁, β₂, β₃, λ; do not give them.");
+            if (Penalties.FirstOrDefault(o => reader.GetOrNull(o) is not null) is { } given)
+                throw new UsageException($"{given.Name}: --synthesize computes β₁, β₂, β₃, λ; do not give them.");
             reader.Finish();
             return SynthesisJson(AdmmVerifier.Synthesize(problem, options));
         }
-        var values = names.Select(o => PositiveRational(reader, o)).ToArray();
+        var values = Penalties.Select(o => PositiveRational(reader, o)).ToArray();
         reader.Finish();
         var report = AdmmVerifier.Verify(problem, new AdmmParameters(values[0], values[1], values[2], values[3]), options);
         var json = VerifyJson.Admm(report);
@@ -150,10 +187,10 @@ public sealed class VerifyCommand : ICommand
         return o;
     }
 
-    private static JsonObject Gd(ArgReader reader, CheckOptions options)
+    private static JsonObject Gd(ParsedArgs reader, CheckOptions options)
     {
-        var eta = PositiveRational(reader, "--lr");
-        var ell = PositiveRational(reader, "--smoothness");
+        var eta = PositiveRational(reader, Lr);
+        var ell = PositiveRational(reader, Smoothness);
         reader.Finish();
         var obligation = StepSizeConditions.GdStepSize(eta, ell);
         var r = ObligationRunner.Check(obligation, options);
@@ -172,12 +209,12 @@ public sealed class VerifyCommand : ICommand
         return o;
     }
 
-    private static JsonObject Sgld(ArgReader reader, CheckOptions options)
+    private static JsonObject Sgld(ParsedArgs reader, CheckOptions options)
     {
-        var eta = PositiveRational(reader, "--lr");
-        var beta = PositiveRational(reader, "--beta");
-        var l = PositiveRational(reader, "--lipschitz");
-        var schedule = reader.Choice("--schedule", "constant", "constant", "inverse") == "inverse" ? StepSchedule.Inverse : StepSchedule.Constant;
+        var eta = PositiveRational(reader, Lr);
+        var beta = PositiveRational(reader, Beta);
+        var l = PositiveRational(reader, Lipschitz);
+        var schedule = reader.Get(Schedule) == "inverse" ? StepSchedule.Inverse : StepSchedule.Constant;
         reader.Finish();
         var report = StepSizeConditions.SgldK0(schedule, eta, beta, l, options);
         return new JsonObject

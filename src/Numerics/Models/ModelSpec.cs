@@ -110,6 +110,10 @@ public sealed record ModelSpec
         throw new ArgumentException($"'{model}' is not a model; allowed: {string.Join(", ", Named)}.", nameof(model));
     }
 
+    /// <summary>Whether <paramref name="model"/> has the form of a named model (the widths are checked by <see cref="Parse"/>).</summary>
+    public static bool IsModelName(string model)
+        => model == "lenet" || (model.StartsWith("resmlp-", StringComparison.Ordinal) && model.Length > "resmlp-".Length);
+
     /// <summary>The model names <see cref="Parse"/> accepts, for help and error texts.</summary>
     public static IReadOnlyList<string> Named { get; } = ["resmlp-<width>x<blocks> (e.g. resmlp-256x4)"];
 
