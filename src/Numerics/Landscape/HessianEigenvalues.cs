@@ -13,6 +13,8 @@ public sealed record EigenvalueEstimate(IReadOnlyList<double> Values, IReadOnlyL
 /// <summary>The k largest (algebraic) eigenvalues of a symmetric operator — the Hessian's sharpness λ_max and the next
 /// ones — by Lanczos with full reorthogonalization (Golub &amp; Van Loan 2013, Alg. 10.1.1 with complete
 /// reorthogonalization, §10.3.1), sharing its iteration and tridiagonal solvers with the spectral norms.</summary>
+/// <remarks>A single start vector spans one copy of each eigenspace: an eigenvalue of multiplicity m &gt; 1 appears once
+/// among the top k (the next values are the next distinct eigenvalues).</remarks>
 public static class HessianEigenvalues
 {
     /// <summary>Lanczos from a Gaussian start vector drawn from <paramref name="key"/>; stops when every top-k Ritz pair
