@@ -9,6 +9,7 @@ open BoundLab.Numerics.Models
 open BoundLab.Numerics.Random
 open BoundLab.Numerics.Backends
 open BoundLab.Numerics.Optimizers.Admm
+open BoundLab.Numerics.Tests.TestUtil
 
 let rand (rng: Random) r c scale = Matrix<float>.Build.Dense(r, c, fun _ _ -> scale * (2.0 * rng.NextDouble() - 1.0))
 let inner (a: Matrix<float>) (b: Matrix<float>) = a.PointwiseMultiply(b).Enumerate() |> Seq.sum
@@ -129,7 +130,7 @@ let tests =
         testCase "under parameters satisfying the three-layer conditions the Lagrangian descends and the primal residual shrinks" <| fun () ->
             let data = ProductData.Generate(DataOptions("product", TrainSize = 60, TestSize = 10, Seed = 3UL))
             let spec = MlpSpec.Parse("2-8-8-1", Activation.Sigmoid, true)
-            let net = Mlp<float32>.Create(spec, RngKey.FromSeed(1UL), Initialization.LeCun)
+            let net = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(), RngKey.FromSeed(1UL), Initialization.LeCun)
             let x = AdmmTrainer.Inputs data.Train
             let y = AdmmTrainer.Targets(data.Train, 1)
             // The least admissible parameters of references/ADMM.md in float64, with 1 % slack (r₁ = r₂ = 1).
@@ -150,19 +151,38 @@ let tests =
             Expect.isLessThan res.[res.Length - 1] (1e-3 * res.[0]) "primal residual shrinks by 1000×"
             Expect.isLessThan (r.History |> Seq.last).KktResidual (1e-3 * (r.History |> Seq.head).KktResidual) "KKT residual shrinks"
 
-        testCase "the trained network as an Mlp<float> predicts what the ADMM weights predict" <| fun () ->
+        testCase "the trained network as a Model<float32> predicts what the ADMM weights predict" <| fun () ->
             let data = ProductData.Generate(DataOptions("product", TrainSize = 50, TestSize = 10, Seed = 4UL))
             let spec = MlpSpec.Parse("2-6-5-1", Activation.Sigmoid, true)
-            let net = Mlp<float32>.Create(spec, RngKey.FromSeed(2UL), Initialization.LeCun)
+            let net = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(), RngKey.FromSeed(2UL), Initialization.LeCun)
             let o = AdmmOptions.AuthorsDefaults(3, true)
             let r = AdmmTrainer.Train(net, data.Train, o, 3)
             let state = AdmmState.Create(AdmmTrainer.Inputs data.Train, AdmmTrainer.Targets(data.Train, 1), AdmmTrainer.ToAdmmWeights r.Model, true)
             let expected = state.Predict(state.X)
-            let out = r.Model.Forward(ReferenceBackend<float32>(), data.Train.Inputs)
+            let out = r.Model.To<float32>(ReferenceBackend<float32>.Instance).Predict(data.Train.Inputs)
             for i in 0 .. data.Train.Count - 1 do
                 // float32 forward pass against the float64 one on the same (float32) weights.
                 Expect.floatClose { absolute = 1e-4; relative = 1e-4 } (float out.[i, 0]) expected.[0, i] $"sample {i}"
             Expect.equal r.History.Count 3 "three records"
+
+        testCase "ADMM as an algorithm of the run loop: same iterates as AdmmTrainer, and resume is bit-identical" <| fun () ->
+            let data = ProductData.Generate(DataOptions("product", TrainSize = 40, TestSize = 10, Seed = 5UL))
+            let spec = MlpSpec.Parse("2-6-5-1", Activation.Sigmoid, true)
+            let options = BoundLab.Numerics.Optimizers.Admm.AdmmAlgorithmOptions(BoundLab.Numerics.Models.Layers.SpecList<float>([ 1.0; 1.0; 1.0 ]), 1e-6)
+            let config epochs =
+                BoundLab.Numerics.Training.TrainConfig(ModelSpec.FromMlp spec, BoundLab.Numerics.Losses.LossKind.Squared, options,
+                    BoundLab.Numerics.Optimizers.Schedule(BoundLab.Numerics.Optimizers.ScheduleKind.Constant, 1.0), 40, epochs, 7UL,
+                    Initialization.LeCun, Threads = 1, RecordSteps = true)
+            let trained = BoundLab.Numerics.Training.Trainer(config 4, data).Run()
+            let initial = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(1), RngKey.FromSeed(7UL).Split("init"), Initialization.LeCun)
+            let direct = AdmmTrainer.Train(initial, data.Train, AdmmOptions([| 1.0; 1.0; 1.0 |], 1e-6, true), 4)
+            Expect.equal (trained.Model.Values()) (direct.Model.Values()) "the run loop's ADMM = AdmmTrainer, bit for bit"
+            Expect.equal trained.Steps.Count 4 "one step per epoch"
+            use dir = new TempDir()
+            let ck = BoundLab.Numerics.Training.Checkpoint(IO.Path.Combine(dir.Path, "ck"))
+            BoundLab.Numerics.Training.Trainer(config 2, data).Run(checkpoint = ck) |> ignore
+            let resumed = BoundLab.Numerics.Training.Trainer(config 4, data).Run(checkpoint = ck, resume = true)
+            Expect.equal (resumed.Model.Values()) (trained.Model.Values()) "resumed from W, V, U: bit-identical"
 
         testCase "the product data set: y = x₁x₂ on [−1, 1]², deterministic, 1000 + 1000 by default" <| fun () ->
             let d = ProductData.Generate(DataOptions("product", Seed = 9UL))
@@ -178,6 +198,6 @@ let tests =
             let e = Expect.throwsC (fun () -> AdmmOptions([| 1.0; -1.0 |], 1.0, true).Validated() |> ignore) id
             ignore e
             let data = ProductData.Generate(DataOptions("product", TrainSize = 5, TestSize = 5))
-            let relu = Mlp<float32>.Create(MlpSpec.Parse("2-3-1", Activation.Relu, true), RngKey.FromSeed(0UL))
+            let relu = Model<float32>.Create(ModelSpec.FromMlp(MlpSpec.Parse("2-3-1", Activation.Relu, true)), CpuBackend(), RngKey.FromSeed(0UL))
             Expect.throwsT<ArgumentException> (fun () -> AdmmTrainer.Train(relu, data.Train, AdmmOptions.AuthorsDefaults(2, true), 1) |> ignore) "sigmoid only"
     ]
