@@ -218,7 +218,7 @@ public sealed class HessianVectorProduct : ISymmetricOperator
                 for (int r = 0; r < rows; r++)
                 {
                     Span<double> hu = rg.Data.AsSpan(r * k, k);
-                    LossCurvature.HessianTimes(Loss, f.Data.AsSpan(r * k, k), labels?[r] ?? -1, rf!.Data.AsSpan(r * k, k), hu);
+                    Losses.Loss.HessianTimes(Loss, f.Data.AsSpan(r * k, k), labels?[r] ?? -1, rf!.Data.AsSpan(r * k, k), hu);
                     for (int j = 0; j < k; j++)
                     {
                         hu[j] /= n;

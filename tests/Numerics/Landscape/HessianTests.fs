@@ -128,6 +128,24 @@ let tests =
                     Expect.isLessThanOrEqual (maxDiff exact fd) (2e-7 * scale) (sprintf "max |H_R − H_fd| (max |H| = %g)" (maxAbs fd))
         ]
 
+        testCase "each loss's ∇²_f ℓ · u (Loss.HessianTimes) = central differences of its gradient (Loss.Row)" <| fun () ->
+            let rng = Random(17)
+            for kind, k in [ LossKind.CrossEntropy, 4; LossKind.Squared, 3; LossKind.Squared, 1; LossKind.Hinge, 3; LossKind.Hinge, 1
+                             LossKind.Logistic, 1; LossKind.Exponential, 1 ] do
+                for y in 0 .. (if k = 1 then 1 else k - 1) do
+                    let f = Array.init k (fun _ -> 2.0 * rng.NextDouble() - 1.0)
+                    let u = Array.init k (fun _ -> 2.0 * rng.NextDouble() - 1.0)
+                    let hu = Array.zeroCreate k
+                    Loss.HessianTimes(kind, ReadOnlySpan f, y, ReadOnlySpan u, Span hu)
+                    let h = 1e-5
+                    let grad (t: float) =
+                        let g = Array.zeroCreate k
+                        Loss.Row(kind, ReadOnlySpan(Array.map2 (fun a b -> a + t * b) f u), y, ReadOnlySpan.Empty, Span g) |> ignore
+                        g
+                    let fd = Array.map2 (fun a b -> (a - b) / (2.0 * h)) (grad h) (grad -h)
+                    for j in 0 .. k - 1 do
+                        Expect.floatClose { absolute = 1e-8; relative = 1e-7 } hu[j] fd[j] (sprintf "%A, k = %d, y = %d, entry %d" kind k y j)
+
         testCase "torch.autograd.functional.hessian golden values (3-4-3 tanh, cross-entropy, 5 samples)" <| fun () ->
             // Computed independently with Debian's /usr/bin/python3 (torch 1.13, float64):
             //   W1 = [[0.5,-0.3,0.8],[-0.7,0.2,0.4],[0.1,0.9,-0.6],[0.3,-0.5,-0.2]]; b1 = [0.1,-0.2,0.3,-0.1]
