@@ -38,7 +38,8 @@ public sealed class LandscapeCommand : ICommand
           --train-size N         Hessian on a seeded subsample of N training samples (default: all of them)
           --seed S               seed of the subsample, the Lanczos start and the probes (default 0)
           --tolerance E          Lanczos stops when every top-K Ritz residual is ≤ E·‖T‖, 0 < E < 1 (default 1e-6)
-          --max-steps S          at most S Lanczos steps (Hessian-vector products), K … 1000 (default 100)
+          --max-steps S          at most S Lanczos steps (Hessian-vector products), K … 1000 (default 100);
+                                 the Krylov basis takes about S × parameters × 8 bytes
           --data-dir DIR         where the run's dataset lives (default: run.json's data_dir, else the default)
           --threads T            worker threads ≥ 0 (default 0 = all cores)
         """;
