@@ -19,6 +19,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.MeasureCommand(),
         new BoundLab.Cli.Commands.CompressCommand(),
         new BoundLab.Cli.Commands.VerifyCommand(),
+        new BoundLab.Cli.Commands.LandscapeCommand(),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for

@@ -129,6 +129,20 @@ public static class Loss
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a loss"),
     };
 
+    /// <summary>One row's hu ← ∇²_f ℓ(f, y) · u by the law of <paramref name="kind"/> (<see cref="ILossLaw.HessianTimes"/>).</summary>
+    public static void HessianTimes(LossKind kind, ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu)
+    {
+        switch (kind)
+        {
+            case LossKind.CrossEntropy: LossLaws.CrossEntropy.HessianTimes(f, y, u, hu); break;
+            case LossKind.Squared: LossLaws.Squared.HessianTimes(f, y, u, hu); break;
+            case LossKind.Hinge: LossLaws.Hinge.HessianTimes(f, y, u, hu); break;
+            case LossKind.Logistic: LossLaws.Logistic.HessianTimes(f, y, u, hu); break;
+            case LossKind.Exponential: LossLaws.Exponential.HessianTimes(f, y, u, hu); break;
+            default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a loss");
+        }
+    }
+
     /// <summary>Number of misclassified rows: argmax (lowest index on ties) for k ≥ 2 outputs, f &gt; 0 ↔ class 1 for one output.</summary>
     public static int Errors<T>(Matrix<T> outputs, int[] labels) where T : unmanaged, IFloatingPointIeee754<T>
     {

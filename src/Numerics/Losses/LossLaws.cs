@@ -8,14 +8,47 @@ public interface ILossLaw
     /// <summary>ℓ for label <paramref name="y"/> (classification; <paramref name="target"/> empty) or for
     /// <paramref name="target"/> (regression, k values); writes ∂ℓ/∂f into <paramref name="g"/> (k values).</summary>
     static abstract double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g);
+
+    /// <summary>hu ← ∇²_f ℓ · u (the top of a Hessian-vector product; the Hessian does not depend on a regression target).</summary>
+    static abstract void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu);
 }
 
 /// <summary>Every loss's law as a struct type; <see cref="Loss.Row"/> maps <see cref="LossKind"/> onto them.</summary>
 public static class LossLaws
 {
-    /// <summary>Softmax cross-entropy ℓ = ln Σ_j e^{f_j} − f_y (max-shifted, so no overflow); ∂ℓ/∂f = softmax(f) − e_y.</summary>
+    /// <summary>Softmax cross-entropy ℓ = ln Σ_j e^{f_j} − f_y (max-shifted, so no overflow); ∂ℓ/∂f = softmax(f) − e_y;
+    /// ∇²_f ℓ = diag(p) − ppᵀ with p = softmax(f).</summary>
     public readonly struct CrossEntropy : ILossLaw
     {
+        /// <inheritdoc />
+        public static void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu)
+        {
+            double max = double.NegativeInfinity;
+            foreach (double v in f)
+            {
+                max = Math.Max(max, v);
+            }
+
+            double z = 0;
+            for (int j = 0; j < f.Length; j++)
+            {
+                hu[j] = Math.Exp(f[j] - max);
+                z += hu[j];
+            }
+
+            double pu = 0;
+            for (int j = 0; j < f.Length; j++)
+            {
+                hu[j] /= z;
+                pu += hu[j] * u[j];
+            }
+
+            for (int j = 0; j < f.Length; j++)
+            {
+                hu[j] *= u[j] - pu;
+            }
+        }
+
         /// <inheritdoc />
         public static double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g)
         {
@@ -43,9 +76,12 @@ public static class LossLaws
     }
 
     /// <summary>ℓ = ½‖f − t‖² with t the regression target, the one-hot label, or (one output) t = 2y − 1 ∈ {±1};
-    /// ∂ℓ/∂f = f − t.</summary>
+    /// ∂ℓ/∂f = f − t; ∇²_f ℓ = I.</summary>
     public readonly struct Squared : ILossLaw
     {
+        /// <inheritdoc />
+        public static void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu) => u.CopyTo(hu);
+
         /// <inheritdoc />
         public static double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g)
         {
@@ -62,9 +98,13 @@ public static class LossLaws
     }
 
     /// <summary>Multiclass hinge (Crammer–Singer 2001) ℓ = max(0, 1 + max_{j≠y} f_j − f_y) (the first maximizing j);
-    /// with one output the binary max(0, 1 − m), m = (2y − 1)·f. Gradient 0 where ℓ = 0 (the subgradient taken at the kink).</summary>
+    /// with one output the binary max(0, 1 − m), m = (2y − 1)·f. Gradient 0 where ℓ = 0 (the subgradient taken at the kink);
+    /// ∇²_f ℓ = 0 (piecewise linear: its value almost everywhere).</summary>
     public readonly struct Hinge : ILossLaw
     {
+        /// <inheritdoc />
+        public static void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu) => hu.Clear();
+
         /// <inheritdoc />
         public static double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g)
         {
@@ -97,9 +137,18 @@ public static class LossLaws
         }
     }
 
-    /// <summary>Logistic ℓ = ln(1 + e^{−m}), m = (2y − 1)·f (one output), evaluated without overflow; ∂ℓ/∂f = −(2y − 1)·σ(−m).</summary>
+    /// <summary>Logistic ℓ = ln(1 + e^{−m}), m = (2y − 1)·f (one output), evaluated without overflow; ∂ℓ/∂f = −(2y − 1)·σ(−m);
+    /// ∂²ℓ/∂f² = σ(m)·σ(−m).</summary>
     public readonly struct Logistic : ILossLaw
     {
+        /// <inheritdoc />
+        public static void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu)
+        {
+            double m = (2 * y - 1) * f[0];
+            double sig = m >= 0 ? Math.Exp(-m) / (1 + Math.Exp(-m)) : 1 / (1 + Math.Exp(m));
+            hu[0] = sig * (1 - sig) * u[0];
+        }
+
         /// <inheritdoc />
         public static double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g)
         {
@@ -111,9 +160,13 @@ public static class LossLaws
         }
     }
 
-    /// <summary>Exponential ℓ = e^{−m}, m = (2y − 1)·f (one output); ∂ℓ/∂f = −(2y − 1)·e^{−m}.</summary>
+    /// <summary>Exponential ℓ = e^{−m}, m = (2y − 1)·f (one output); ∂ℓ/∂f = −(2y − 1)·e^{−m}; ∂²ℓ/∂f² = e^{−m}.</summary>
     public readonly struct Exponential : ILossLaw
     {
+        /// <inheritdoc />
+        public static void HessianTimes(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> u, Span<double> hu)
+            => hu[0] = Math.Exp(-(2 * y - 1) * f[0]) * u[0];
+
         /// <inheritdoc />
         public static double Row(ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g)
         {

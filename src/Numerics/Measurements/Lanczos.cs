@@ -28,16 +28,37 @@ internal static class Lanczos
             throw new InvalidOperationException("Lanczos start vector is zero; the caller checks W ≠ 0 and restarts.");
         }
 
+        var tmp = new double[right ? w.Rows : w.Cols];
+        LanczosRun run = Iterate(n, (x, into) => Apply(w, right, x, tmp, into), q, n, 10, (alpha, beta, bNorm) =>
+        {
+            double theta = LargestTridiagonalEigenvalue(alpha, beta);
+            double[] s = TridiagonalEigenvector(alpha, beta, theta);
+            return theta > 0 && bNorm * Math.Abs(s[^1]) <= tolerance * theta;
+        });
+        double top = LargestTridiagonalEigenvalue(run.Alpha, run.Beta);
+        return (top, run.Basis.Count, RitzVector(w, right, run.Basis, TridiagonalEigenvector(run.Alpha, run.Beta, top)));
+    }
+
+    /// <summary>The Krylov basis Q (orthonormal columns), the tridiagonal T = QᵀAQ (diagonal α, off-diagonal β, one
+    /// shorter) and the norm of the last residual β_m, after Lanczos on the symmetric map <paramref name="apply"/>.</summary>
+    internal sealed record LanczosRun(List<double[]> Basis, List<double> Alpha, List<double> Beta, double LastResidual);
+
+    /// <summary>Lanczos with full reorthogonalization from the unit vector <paramref name="q"/> on the symmetric map
+    /// apply(x, into): stops at an invariant subspace (β below 1e-13 of the scale), after <paramref name="maxSteps"/>
+    /// steps, or when <paramref name="converged"/>(α, β, β_m) — asked every <paramref name="checkEvery"/> steps — is true.
+    /// The residual of a Ritz pair (θ, Q s) of T in A is exactly β_m·|s_m| (Q stays orthonormal).</summary>
+    internal static LanczosRun Iterate(int n, Action<double[], double[]> apply, double[] q, int maxSteps, int checkEvery,
+        Func<List<double>, List<double>, double, bool> converged)
+    {
         var basis = new List<double[]>();
         var alpha = new List<double>();
         var beta = new List<double>();
-        var tmp = new double[right ? w.Rows : w.Cols];
         var z = new double[n];
-        double scale = 0;
+        double scale = 0, bNorm;
         while (true)
         {
             basis.Add(q);
-            Apply(w, right, q, tmp, z);
+            apply(q, z);
             double a = VectorMath.Dot(q, z);
             alpha.Add(a);
             // Two passes of classical Gram–Schmidt against the whole basis ("twice is enough").
@@ -49,21 +70,16 @@ internal static class Lanczos
                 }
             }
 
-            double bNorm = VectorMath.Norm(z);
+            bNorm = VectorMath.Norm(z);
             scale = Math.Max(scale, Math.Abs(a) + bNorm + (beta.Count > 0 ? beta[^1] : 0));
-            if (basis.Count == n || bNorm <= 1e-13 * scale)
+            if (basis.Count == n || basis.Count >= maxSteps || bNorm <= 1e-13 * scale)
             {
                 break;
             }
 
-            if (basis.Count % 10 == 0)
+            if (basis.Count % checkEvery == 0 && converged(alpha, beta, bNorm))
             {
-                double theta = LargestTridiagonalEigenvalue(alpha, beta);
-                double[] s = TridiagonalEigenvector(alpha, beta, theta);
-                if (theta > 0 && bNorm * Math.Abs(s[^1]) <= tolerance * theta)
-                {
-                    return (theta, basis.Count, RitzVector(w, right, basis, s));
-                }
+                break;
             }
 
             beta.Add(bNorm);
@@ -74,8 +90,7 @@ internal static class Lanczos
             }
         }
 
-        double top = LargestTridiagonalEigenvalue(alpha, beta);
-        return (top, basis.Count, RitzVector(w, right, basis, TridiagonalEigenvector(alpha, beta, top)));
+        return new LanczosRun(basis, alpha, beta, bNorm);
     }
 
     private static void Apply(Dense64 w, bool right, double[] x, double[] tmp, double[] into)
@@ -95,6 +110,11 @@ internal static class Lanczos
     /// <summary>λ_max of the symmetric tridiagonal matrix with diagonal α and off-diagonal β, by bisection on
     /// the Sturm count (number of eigenvalues below x = number of negative LDLᵀ pivots of T − xI).</summary>
     internal static double LargestTridiagonalEigenvalue(IReadOnlyList<double> alpha, IReadOnlyList<double> beta)
+        => KthLargestTridiagonalEigenvalue(alpha, beta, 1);
+
+    /// <summary>The <paramref name="j"/>-th largest eigenvalue (1-based) of the symmetric tridiagonal matrix, by the same
+    /// Sturm-count bisection: count(x) ≥ k − j + 1 ⇔ λ_j ≤ x.</summary>
+    internal static double KthLargestTridiagonalEigenvalue(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, int j)
     {
         int k = alpha.Count;
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
@@ -105,7 +125,7 @@ internal static class Lanczos
             hi = Math.Max(hi, alpha[i] + r);
         }
 
-        // Invariant: count(lo) < k (λ_max ≥ lo) and count(hi) = k (λ_max ≤ hi) — Gershgorin.
+        // Invariant: count(lo) < k − j + 1 (λ_j ≥ lo) and count(hi) ≥ k − j + 1 (λ_j ≤ hi) — Gershgorin.
         for (int it = 0; it < 200 && hi - lo > 2 * double.Epsilon + 4e-16 * Math.Max(Math.Abs(lo), Math.Abs(hi)); it++)
         {
             double mid = 0.5 * (lo + hi);
@@ -114,7 +134,7 @@ internal static class Lanczos
                 break;
             }
 
-            if (CountBelow(alpha, beta, mid) == k)
+            if (CountBelow(alpha, beta, mid) >= k - j + 1)
             {
                 hi = mid;
             }
@@ -171,7 +191,7 @@ internal static class Lanczos
 
     /// <summary>The unit eigenvector of the tridiagonal T for its eigenvalue θ, by two steps of
     /// inverse iteration with a dense LU with partial pivoting (Golub &amp; Van Loan 2013, §8.2.2); T is small.</summary>
-    private static double[] TridiagonalEigenvector(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, double theta)
+    internal static double[] TridiagonalEigenvector(IReadOnlyList<double> alpha, IReadOnlyList<double> beta, double theta)
     {
         int k = alpha.Count;
         var a = new double[k, k];
