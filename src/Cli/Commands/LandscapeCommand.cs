@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using BoundLab.Cli.Framework;
+using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Landscape;
@@ -18,8 +19,30 @@ namespace BoundLab.Cli.Commands;
 /// straight line from the initialization (or from another run) — written to RUN_DIR/landscape.json.</summary>
 public sealed class LandscapeCommand : ICommand
 {
-    private const string Help = """
-        usage: boundlab landscape RUN_DIR [options]
+    private static readonly CliArgument RunDir = new("RUN_DIR", "a run folder written by boundlab train",
+        "RUN_DIR (a run folder written by boundlab train)");
+
+    private static readonly CliOption<int> Top = Opt.Int("--top", "K", "how many top eigenvalues", 1, min: 1, max: 50);
+    private static readonly CliOption<int> Probes = Opt.Int("--probes", "M", "Hutchinson probes", 20, min: 2, max: 100_000);
+    private static readonly CliOption<int> Points = Opt.Int("--points", "N", "interpolation points", 11, min: 2, max: 1001);
+    private static readonly CliOption<double> From = Opt.Double("--from", "T0", "start of the interpolation range (T0 < T1)", 0);
+    private static readonly CliOption<double> To = Opt.Double("--to", "T1", "end of the interpolation range (e.g. -0.25 … 1.25)", 1);
+    private static readonly CliOption<string> Other = Opt.Text("--other", "RUN_DIR2",
+        "interpolate from RUN_DIR's final weights to RUN_DIR2's (same architecture)");
+    private static readonly CliOption<string> TrainSize = Opt.Text("--train-size", "N",
+        "Hessian on a seeded subsample of N training samples", defaultText: "all of them");
+    private static readonly CliOption<ulong> Seed = Opt.UInt64("--seed", "S", "seed of the subsample, the Lanczos start and the probes", 0);
+    private static readonly CliOption<double> Tolerance = Opt.Double("--tolerance", "E",
+        "Lanczos stops when every top-K Ritz residual is ≤ E·‖T‖, 0 < E < 1", 1e-6, 0, 1, minExclusive: true);
+    private static readonly CliOption<int> MaxSteps = Opt.Int("--max-steps", "S",
+        "at most S Lanczos steps (Hessian-vector products); the Krylov basis takes about S × parameters × 8 bytes", 100, min: 1, max: 1000);
+    private static readonly CliOption<string> DataDir = Opt.Text("--data-dir", "DIR", "where the run's dataset lives",
+        defaultText: "run.json's data_dir, else the default");
+
+    /// <summary>The declaration of <c>landscape</c>'s arguments and options.</summary>
+    public static CommandSpec Spec { get; } = new("landscape",
+        "Hessian top eigenvalues and trace, loss along a line; writes RUN_DIR/landscape.json",
+        [OptionSets.Json, Top, Probes, Points, From, To, Other, TrainSize, Seed, Tolerance, MaxSteps, DataDir, OptionSets.Threads], [RunDir], notes: """
 
         The loss landscape of a run folder written by `boundlab train`, on its training data rebuilt from run.json
         (as `measure` rebuilds it). The Hessian is that of the mean training loss at weights.bin with respect to
@@ -28,21 +51,11 @@ public sealed class LandscapeCommand : ICommand
         hessian_trace (Hutchinson, Rademacher probes) with hessian_trace_standard_error and hessian_trace_probes,
         and interpolation: [{"t": …, "loss": …}], the full-training-set mean loss at (1 − t)·θ_a + t·θ_b with
         θ_a = weights-init.bin and θ_b = weights.bin (with --other: θ_a = RUN_DIR's and θ_b = RUN_DIR2's weights.bin).
+        With --json landscape.json is printed to stdout instead of the summary.
+        """);
 
-          --json                 print landscape.json to stdout (instead of the summary)
-          --top K                how many top eigenvalues, 1 … 50 (default 1)
-          --probes M             Hutchinson probes, 2 … 100000 (default 20)
-          --points N             interpolation points, 2 … 1001 (default 11)
-          --from T0, --to T1     interpolation range, finite, T0 < T1 (default 0 and 1; e.g. -0.25 and 1.25)
-          --other RUN_DIR2       interpolate from RUN_DIR's final weights to RUN_DIR2's (same architecture)
-          --train-size N         Hessian on a seeded subsample of N training samples (default: all of them)
-          --seed S               seed of the subsample, the Lanczos start and the probes (default 0)
-          --tolerance E          Lanczos stops when every top-K Ritz residual is ≤ E·‖T‖, 0 < E < 1 (default 1e-6)
-          --max-steps S          at most S Lanczos steps (Hessian-vector products), K … 1000 (default 100);
-                                 the Krylov basis takes about S × parameters × 8 bytes
-          --data-dir DIR         where the run's dataset lives (default: run.json's data_dir, else the default)
-          --threads T            worker threads ≥ 0 (default 0 = all cores)
-        """;
+    /// <inheritdoc />
+    CommandSpec? ICommand.Spec => Spec;
 
     /// <inheritdoc />
     public string Name => "landscape";
@@ -53,27 +66,27 @@ public sealed class LandscapeCommand : ICommand
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
     {
-        var reader = new ArgReader(args);
+        ParsedArgs reader = Spec.Parse(args);
         if (reader.HelpRequested)
         {
-            Console.Out.WriteLine(Help);
+            Spec.WriteHelp(Console.Out);
             return 0;
         }
 
-        string dir = reader.Positional("RUN_DIR (a run folder written by boundlab train)");
-        bool json = reader.Flag("--json");
-        int top = reader.Int("--top", 1, min: 1, max: 50);
-        int probes = reader.Int("--probes", 20, min: 2, max: 100_000);
-        int points = reader.Int("--points", 11, min: 2, max: 1001);
-        double from = reader.Double("--from", 0);
-        double to = reader.Double("--to", 1);
-        string? otherDir = reader.OptionalString("--other");
-        string? trainSizeText = reader.OptionalString("--train-size");
-        ulong seed = reader.UInt64("--seed", 0);
-        double tolerance = reader.Double("--tolerance", 1e-6, min: 0, max: 1, minExclusive: true);
-        int maxSteps = reader.Int("--max-steps", 100, min: 1, max: 1000);
-        string? dataDir = reader.OptionalString("--data-dir");
-        int threads = reader.Int("--threads", 0, min: 0, max: 1024);
+        string dir = reader.Positional(RunDir);
+        bool json = reader.Flag(OptionSets.Json);
+        int top = reader.Get(Top);
+        int probes = reader.Get(Probes);
+        int points = reader.Get(Points);
+        double from = reader.Get(From);
+        double to = reader.Get(To);
+        string? otherDir = reader.GetOrNull(Other);
+        string? trainSizeText = reader.GetOrNull(TrainSize);
+        ulong seed = reader.Get(Seed);
+        double tolerance = reader.Get(Tolerance);
+        int maxSteps = reader.Get(MaxSteps);
+        string? dataDir = reader.GetOrNull(DataDir);
+        int threads = reader.Get(OptionSets.Threads);
         reader.Finish();
         if (!(from < to))
         {
