@@ -1,0 +1,130 @@
+using System.Numerics;
+
+namespace BoundLab.Numerics.Kernels;
+
+/// <summary>im2col and its adjoint col2im over NHWC batches: a 2-D convolution becomes one GEMM.
+/// <see cref="ConvReference"/> is their float64 specification.</summary>
+/// <remarks>
+/// With cols = Im2Col(x), a (B·OutH·OutW) × PatchSize matrix, and the weights W as an OC × PatchSize matrix whose
+/// column (ky·KernelW + kx)·C + c holds the tap (ky, kx, c) — PyTorch's OIHW weight permuted to OHWI,
+/// <c>w.permute(0, 2, 3, 1).reshape(OC, -1)</c> — the convolution (cross-correlation, as PyTorch's conv2d) is
+/// <c>out = cols · Wᵀ + bias</c>: one GEMM (<c>Gemm.Sgemm(false, true, B·OutH·OutW, OC, PatchSize, …)</c>) whose
+/// (B·OutH·OutW) × OC result is already the NHWC output batch. Backward: gradW = gradOutᵀ · cols,
+/// gradCols = gradOut · W, gradInput = Col2Im(gradCols).
+/// </remarks>
+public static class Conv2d
+{
+    /// <summary>cols[r, (ky·KernelW + kx)·C + c] = input(b, oy·StrideH − PadH + ky, ox·StrideW − PadW + kx, c), or 0
+    /// where that pixel lies in the padding; row r = (b·OutH + oy)·OutW + ox. cols has B·OutH·OutW·PatchSize values.</summary>
+    /// <remarks>Exact copies (no arithmetic); rows are split across threads (0 = all processors). For each row and
+    /// each ky, the KernelW·C values are one contiguous run of the input row, copied at once.</remarks>
+    public static unsafe void Im2Col<T>(Conv2dGeometry geometry, ReadOnlySpan<T> input, int batch, Span<T> cols, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        ConvParallel.CheckBatch(batch);
+        ConvParallel.CheckLength(input.Length, ConvParallel.Product(batch, geometry.ImageSize, "H·W·C"), nameof(input),
+            "batch·H·W·C");
+        ConvParallel.CheckLength(cols.Length, ConvParallel.Product(batch, geometry.OutPixels * geometry.PatchSize,
+            "OutH·OutW·PatchSize"), nameof(cols), "batch·OutH·OutW·PatchSize");
+        ConvParallel.CheckDisjoint(input, cols, nameof(input), nameof(cols));
+        Gemm.ResolveThreads(threads);
+        int rows = batch * geometry.OutPixels;
+        fixed (T* pi = input, pc = cols)
+        {
+            nint inAddress = (nint)pi, colsAddress = (nint)pc;
+            int inLength = input.Length, colsLength = cols.Length;
+            ConvParallel.For(rows, colsLength, threads, (r0, r1) => Im2ColRows(geometry,
+                new ReadOnlySpan<T>((T*)inAddress, inLength), new Span<T>((T*)colsAddress, colsLength), r0, r1));
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col{T}"/>: input = Im2Colᵀ · cols, i.e. input is overwritten with the sum,
+    /// over every row and column of cols, of that entry added to the input value it was copied from (padding
+    /// entries are dropped).</summary>
+    /// <remarks>Deterministic: images are split across threads, never one image, and within an image the
+    /// contributions to each value are added in (oy, ox, ky) order — the same bits for any thread count and the
+    /// same order as <see cref="ConvReference.Col2Im"/>.</remarks>
+    public static unsafe void Col2Im<T>(Conv2dGeometry geometry, ReadOnlySpan<T> cols, int batch, Span<T> input, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        ConvParallel.CheckBatch(batch);
+        ConvParallel.CheckLength(cols.Length, ConvParallel.Product(batch, geometry.OutPixels * geometry.PatchSize,
+            "OutH·OutW·PatchSize"), nameof(cols), "batch·OutH·OutW·PatchSize");
+        ConvParallel.CheckLength(input.Length, ConvParallel.Product(batch, geometry.ImageSize, "H·W·C"), nameof(input),
+            "batch·H·W·C");
+        ConvParallel.CheckDisjoint(cols, input, nameof(cols), nameof(input));
+        Gemm.ResolveThreads(threads);
+        fixed (T* pc = cols, pi = input)
+        {
+            nint colsAddress = (nint)pc, inAddress = (nint)pi;
+            int colsLength = cols.Length, inLength = input.Length;
+            ConvParallel.For(batch, colsLength, threads, (b0, b1) => Col2ImImages(geometry,
+                new ReadOnlySpan<T>((T*)colsAddress, colsLength), new Span<T>((T*)inAddress, inLength), b0, b1));
+        }
+    }
+
+    private static void Im2ColRows<T>(Conv2dGeometry g, ReadOnlySpan<T> input, Span<T> cols, int r0, int r1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = g.InChannels, run = g.KernelW * c;
+        for (int r = r0; r < r1; r++)
+        {
+            int b = r / g.OutPixels, p = r - b * g.OutPixels, oy = p / g.OutW, ox = p - oy * g.OutW;
+            Span<T> row = cols.Slice(r * g.PatchSize, g.PatchSize);
+            int x0 = ox * g.StrideW - g.PadW;
+            int kxLo = Math.Max(0, -x0), kxHi = Math.Min(g.KernelW, g.Width - x0);
+            for (int ky = 0; ky < g.KernelH; ky++)
+            {
+                Span<T> dst = row.Slice(ky * run, run);
+                int y = oy * g.StrideH - g.PadH + ky;
+                if (y < 0 || y >= g.Height || kxLo >= kxHi)
+                {
+                    dst.Clear();
+                    continue;
+                }
+
+                dst[..(kxLo * c)].Clear();
+                input.Slice(((b * g.Height + y) * g.Width + x0 + kxLo) * c, (kxHi - kxLo) * c).CopyTo(dst[(kxLo * c)..]);
+                dst[(kxHi * c)..].Clear();
+            }
+        }
+    }
+
+    private static void Col2ImImages<T>(Conv2dGeometry g, ReadOnlySpan<T> cols, Span<T> input, int b0, int b1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int c = g.InChannels, run = g.KernelW * c;
+        for (int b = b0; b < b1; b++)
+        {
+            input.Slice(b * g.ImageSize, g.ImageSize).Clear();
+            for (int oy = 0; oy < g.OutH; oy++)
+            {
+                for (int ox = 0; ox < g.OutW; ox++)
+                {
+                    ReadOnlySpan<T> row = cols.Slice(((b * g.OutH + oy) * g.OutW + ox) * g.PatchSize, g.PatchSize);
+                    int x0 = ox * g.StrideW - g.PadW;
+                    int kxLo = Math.Max(0, -x0), kxHi = Math.Min(g.KernelW, g.Width - x0);
+                    if (kxLo >= kxHi)
+                    {
+                        continue;
+                    }
+
+                    for (int ky = 0; ky < g.KernelH; ky++)
+                    {
+                        int y = oy * g.StrideH - g.PadH + ky;
+                        if (y < 0 || y >= g.Height)
+                        {
+                            continue;
+                        }
+
+                        int length = (kxHi - kxLo) * c;
+                        SpanMath.AddInto(input.Slice(((b * g.Height + y) * g.Width + x0 + kxLo) * c, length),
+                            row.Slice(ky * run + kxLo * c, length));
+                    }
+                }
+            }
+        }
+    }
+}
