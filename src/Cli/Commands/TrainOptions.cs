@@ -44,7 +44,7 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
           --label-noise P        fraction of training labels replaced by uniform random labels, 0 ≤ P ≤ 1
         model
           --arch W0-W1-…-WL      an MLP: widths, input first (default 784-512-512-10)
-          --model M              instead of --arch: resmlp-<width>x<blocks> (a residual MLP)
+          --model M              instead of --arch: lenet (a LeNet-like CNN, 28×28×1 images) | resmlp-<width>x<blocks> (a residual MLP)
           --activation A         relu | sigmoid | tanh | identity (default relu)
           --no-bias              layers without biases
           --init I               he | lecun | gaussian (default he); --init-std S for gaussian
