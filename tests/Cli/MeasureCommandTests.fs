@@ -29,14 +29,15 @@ let tests =
             let m = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "measures.json"))).AsObject()
             Expect.equal (JsonNode.Parse(out).ToJsonString()) (m.ToJsonString()) "--json prints the same document"
             let runJson = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "run.json"))).AsObject()
-            let net = MlpFile.Load(Path.Combine(run, "weights.bin"))
-            let init = MlpFile.Load(Path.Combine(run, "weights-init.bin"))
+            let net = ModelFile.Load(Path.Combine(run, "weights.bin"))
+            let init = ModelFile.Load(Path.Combine(run, "weights-init.bin"))
+            let netW, initW = net.DenseWeights(), init.DenseWeights()
             let layers = m["layers"].AsArray()
             Expect.equal layers.Count 2 "W_1, W_2"
             for i in 0 .. 1 do
                 let l = layers[i].AsObject()
                 let v (k: string) = l[k].GetValue<float>()
-                let w, w0 = net.Weights[i], init.Weights[i]
+                let w, w0 = netW[i], initW[i]
                 // Independent: plain float64 sums over the saved weights.
                 let fro = sqrt (Array.sumBy (fun (x: float32) -> float x * float x) w.Data)
                 let dist = sqrt (Array.fold2 (fun s (a: float32) (b: float32) -> s + (float a - float b) ** 2.0) 0.0 w.Data w0.Data)
@@ -57,7 +58,7 @@ let tests =
             Expect.floatClose Accuracy.veryHigh (num "input_norm") xMax "input_norm = max ‖x_i‖"
             Expect.isLessThan (num "x_spectral_norm") (num "x_norm") "σ_max(X) < ‖X‖_F (strict for 2,000 digits)"
             Expect.isGreaterThan (num "x_spectral_norm") (num "input_norm") "σ_max(X) > max ‖x_i‖ (strict for 2,000 digits)"
-            Expect.floatClose Accuracy.veryHigh (num "path_norm") (PathNorm.Value(net.Weights, net.Biases)) "path norm"
+            Expect.floatClose Accuracy.veryHigh (num "path_norm") (PathNorm.Value(netW, net.DenseBiases())) "path norm"
             Expect.equal (m["parameter_count"].GetValue<int64>()) (runJson["parameter_count"].GetValue<int64>()) "parameter count"
             // The margins come from the rebuilt training set (label noise included): their error must be the
             // run's final training error, up to exact ties (none expected).
@@ -83,8 +84,8 @@ let tests =
             Expect.equal code1 2 "missing weights-init.bin"
             Expect.stringContains err1 "weights-init.bin" "names the file"
             Expect.equal (err1.Trim().Split('\n').Length) 1 "one line"
-            let other = Mlp<float32>.Create(MlpSpec.Parse "784-8-10", BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
-            MlpFile.Save(other, Path.Combine(run, "weights-init.bin"))
+            let other = Model<float32>.Create(ModelSpec.FromMlp(MlpSpec.Parse "784-8-10"), BoundLab.Numerics.Backends.CpuBackend(1), BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
+            ModelFile.Save(other, Path.Combine(run, "weights-init.bin"))
             let code2, _, err2 = runCli [ "measure"; run ]
             Expect.equal code2 2 "mismatched architecture"
             Expect.stringContains err2 "784-16-10" "names the run's architecture"

@@ -25,8 +25,8 @@ let tests =
             Expect.equal (run["epochs"].AsArray().Count) 4 "one record per epoch"
             Expect.isGreaterThan (num "samples_per_sec") 0.0 "throughput recorded"
             Expect.equal (run["data"].["n_train"].GetValue<int>()) 2000 "fixture size"
-            let net = BoundLab.Numerics.Models.MlpFile.Load(Path.Combine(out, "weights.bin"))
-            Expect.equal (run["weights_sha256"].GetValue<string>()) (BoundLab.Numerics.Models.MlpFile.Sha256 net) "hash of the saved weights"
+            let net = BoundLab.Numerics.Models.ModelFile.Load(Path.Combine(out, "weights.bin"))
+            Expect.equal (run["weights_sha256"].GetValue<string>()) (BoundLab.Numerics.Models.ModelFile.Sha256 net) "hash of the saved weights"
             Expect.isFalse (Directory.Exists(Path.Combine(out, "checkpoint"))) "checkpoint removed after success"
             // A finished run is not overwritten by accident.
             let code2, _, err2 = runCli [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-16-10"; "--epochs"; "1"; "--out"; out ]

@@ -112,3 +112,65 @@ module MathNetFreeSolve =
             let s = Seq.sum (seq { for j in r + 1 .. n - 1 -> m[r, j] * x[j] })
             x[r] <- (v[r] - s) / m[r, r]
         x
+
+/// Helpers for models on a backend: host matrices in, host arrays out.
+module ModelTest =
+    open BoundLab.Numerics.Backends
+    open BoundLab.Numerics.Losses
+    open BoundLab.Numerics.Models
+
+    /// Labels or targets of a batch, uploaded to the backend.
+    let truth (backend: Backend<'T>) (labels: int[]) (targets: Matrix<'T>) =
+        let l =
+            if isNull labels then null
+            else
+                let t = backend.AllocateIndices labels.Length
+                backend.UploadIndices(ReadOnlySpan labels, t)
+                t
+        BatchTargets<'T>(l, (if isNull targets then null else backend.FromMatrix targets))
+
+    /// The model's outputs for host inputs, as a host matrix.
+    let forward (net: Model<'T>) (x: Matrix<'T>) = net.Backend.ToMatrix(net.Forward(net.Backend.FromMatrix x))
+
+    /// Mean loss of the model on a host batch.
+    let loss (net: Model<'T>) kind (x: Matrix<'T>) labels targets =
+        let b = net.Backend
+        b.Loss(kind, net.Forward(b.FromMatrix x), truth b labels targets, null)
+
+    /// Forward, loss gradient and backward on a host batch; returns the loss (gradients are in the model).
+    let lossAndGradient (net: Model<'T>) kind (x: Matrix<'T>) labels targets =
+        let b = net.Backend
+        let out = net.Forward(b.FromMatrix x)
+        let g = b.Allocate(out.Rows, out.Cols)
+        let v = b.Loss(kind, out, truth b labels targets, g)
+        net.Backward g |> ignore
+        v
+
+    /// Sets every bias (parameters named b…) to 0.1·(i + 1)·(−1)^i so kinks sit away from the origin.
+    let setBiases (net: Model<'T>) =
+        for p in net.Parameters do
+            if p.Name.StartsWith "b" then
+                let v = Array.init p.Length (fun i -> 'T.CreateChecked(0.1 * float (i + 1) * (if i % 2 = 0 then 1.0 else -1.0)))
+                net.Backend.Upload(ReadOnlySpan v, p.Value)
+
+    /// Central finite differences (h = 1e-6) of the mean loss on every parameter vs the analytic gradient, float64:
+    /// the worst |numeric − analytic| / (1e-6 + 1e-5·|numeric|) (≤ 1 passes).
+    let gradCheck (net: Model<float>) kind (x: Matrix<float>) labels targets =
+        lossAndGradient net kind x labels targets |> ignore
+        let analytic = net.FlatGradients()
+        let theta = net.FlatValues()
+        let h = 1e-6
+        let mutable worst = 0.0
+        for i in 0 .. theta.Length - 1 do
+            let orig = theta[i]
+            theta[i] <- orig + h
+            net.SetFlatValues(ReadOnlySpan theta)
+            let up = loss net kind x labels targets
+            theta[i] <- orig - h
+            net.SetFlatValues(ReadOnlySpan theta)
+            let down = loss net kind x labels targets
+            theta[i] <- orig
+            let numeric = (up - down) / (2.0 * h)
+            worst <- max worst (abs (numeric - analytic[i]) / (1e-6 + 1e-5 * abs numeric))
+        net.SetFlatValues(ReadOnlySpan theta)
+        worst

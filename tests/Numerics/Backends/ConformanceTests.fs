@@ -1,6 +1,7 @@
 /// Backend conformance: ONE table of Backend<float32> operations, each run through the public interface on
 /// every backend under test and compared with ReferenceBackend<float32> (the specification). A new backend
-/// (e.g. a GPU one) joins by calling `conformance` with its own factory; the table stays the same.
+/// (e.g. a GPU one) joins by calling `conformance` with its own factory; the table stays the same. Inputs are
+/// built on the host, uploaded to the backend under test, and results downloaded: only the public interface is used.
 module BoundLab.Numerics.Tests.Backends.ConformanceTests
 
 open System
@@ -9,9 +10,11 @@ open BoundLab.Numerics
 open BoundLab.Numerics.Backends
 open BoundLab.Numerics.Random
 open BoundLab.Numerics.Tensors
+open BoundLab.Numerics.Losses
+open BoundLab.Numerics.Data
 
 /// One result of an operation: its values and, per element, the largest |backend − reference| allowed.
-type Output = { Label: string; Values: float32[]; Tolerance: int -> float }
+type Output = { Label: string; Values: float[]; Tolerance: int -> float }
 
 /// One row of the table: builds its own fresh inputs from fixed seeds, runs on the backend, returns its outputs.
 type Operation = { Name: string; Run: Backend<float32> -> Output list }
@@ -24,7 +27,15 @@ let private uniform (seed: uint64) (scale: float) n =
 
 let private matrix seed scale rows cols = Matrix<float32>(rows, cols, uniform seed scale (rows * cols))
 
-let private exact (label: string) (values: float32[]) = { Label = label; Values = values; Tolerance = fun _ -> 0.0 }
+let private exact (label: string) (values: float32[]) = { Label = label; Values = Array.map float values; Tolerance = fun _ -> 0.0 }
+
+/// The host matrix as a new tensor of the backend.
+let private up (backend: Backend<float32>) (m: Matrix<float32>) = backend.FromMatrix m
+
+/// The tensor's values, downloaded.
+let private down (backend: Backend<float32>) (t: Tensor<float32>) = backend.ToArray t |> Array.map float
+
+let private row (backend: Backend<float32>) (values: float32[]) = backend.FromArray(ReadOnlySpan values)
 
 let private activations = [ Activation.Identity; Activation.Relu; Activation.Sigmoid; Activation.Tanh ]
 
@@ -54,8 +65,9 @@ let private matMul (m, n, k) transA transB (alpha: float32) (beta: float32) (cIn
         let scales = Array.init (m * n) (fun idx ->
             let beta_c = if beta = 0f then 0.0 else abs (float beta * float c0[idx])
             abs (float alpha) * absProduct (idx / n) (idx % n) + beta_c)
-        backend.MatMul(a, transA, b, transB, c, alpha, beta)
-        [ { Label = "c"; Values = c.Data; Tolerance = fun i -> 2.0 * float (k + 2) * u * scales[i] } ] }
+        let tc = up backend c
+        backend.MatMul(up backend a, transA, up backend b, transB, tc, alpha, beta)
+        [ { Label = "c"; Values = down backend tc; Tolerance = fun i -> 2.0 * float (k + 2) * u * scales[i] } ] }
 
 /// output = act(z + bias); afterwards z holds z + bias (the pre-activation), unless z is the output.
 /// z + bias is one float32 addition, so it and ReLU/identity are exact; sigmoid/tanh may be 2·10⁻⁶ off.
@@ -64,11 +76,19 @@ let private biasActivation (rows, cols) act withBias aliased =
       Run = fun backend ->
         let z = matrix 21UL 6.0 rows cols
         let bias = if withBias then uniform 22UL 3.0 cols else [||]
-        let output = if aliased then z else Matrix<float32>(rows, cols)
-        backend.BiasActivation(z, ReadOnlySpan bias, act, output)
+        let tz = up backend z
+        let output = if aliased then tz else backend.Allocate(rows, cols)
+        backend.BiasActivation(tz, (if withBias then row backend bias else null), act, output)
         let outTol = match act with Activation.Sigmoid | Activation.Tanh -> (fun _ -> 2e-6) | _ -> (fun _ -> 0.0)
-        [ yield { Label = "output"; Values = output.Data; Tolerance = outTol }
-          if not aliased then yield exact "z after the call (the pre-activation z + bias)" z.Data ] }
+        [ yield { Label = "output"; Values = down backend output; Tolerance = outTol }
+          if not aliased then yield { Label = "z after the call (the pre-activation z + bias)"; Values = down backend tz; Tolerance = fun _ -> 0.0 } ] }
+
+/// act(pre) computed by the reference backend (host in, host out).
+let private referenceOutput act (pre: Matrix<float32>) =
+    let r = ReferenceBackend<float32>.Instance
+    let y = r.Allocate(pre.Rows, pre.Cols)
+    r.BiasActivation(r.FromMatrix pre, null, act, y)
+    r.ToMatrix y
 
 /// act′ from a consistent (pre, output) pair: pre = z + bias with exact zeros (ReLU′(0) = 0), output = act(pre)
 /// made by the reference. act′ ≤ 1 and a float32 output carries ≤ 2·10⁻⁶, so gradPre is within 5·10⁻⁶·|g| + 10⁻⁷.
@@ -77,13 +97,13 @@ let private activationBackward (rows, cols) act aliased =
       Run = fun backend ->
         let pre = matrix 31UL 5.0 rows cols
         for i in 0 .. 7 .. pre.Length - 1 do pre.Data[i] <- 0f
-        let output = Matrix<float32>(rows, cols)
-        ReferenceBackend<float32>.Instance.BiasActivation(pre.Clone(), ReadOnlySpan.Empty, act, output)
+        let output = referenceOutput act pre
         let g = matrix 32UL 2.0 rows cols
         let g0 = Array.copy g.Data
-        let gradPre = if aliased then g else Matrix<float32>(rows, cols)
-        backend.ActivationBackward(act, pre, output, g, gradPre)
-        [ { Label = "gradPre"; Values = gradPre.Data; Tolerance = fun i -> 1e-7 + 5e-6 * abs (float g0[i]) } ] }
+        let tg = up backend g
+        let gradPre = if aliased then tg else backend.Allocate(rows, cols)
+        backend.ActivationBackward(act, up backend pre, up backend output, tg, gradPre)
+        [ { Label = "gradPre"; Values = down backend gradPre; Tolerance = fun i -> 1e-7 + 5e-6 * abs (float g0[i]) } ] }
 
 /// The pair as a layer uses it: BiasActivation with a non-zero bias, then ActivationBackward on the z and output
 /// it left. The derivative must be that of act(z + bias): ReLU's mask is [z + bias > 0], not [z > 0].
@@ -95,22 +115,136 @@ let private layerBackward (rows, cols) act =
         // Make some pre-activations exactly 0: z = −bias is exact in float32.
         for r in 0 .. rows - 1 do
             z[r, (r * 5) % cols] <- -bias[(r * 5) % cols]
-        let output = Matrix<float32>(rows, cols)
-        backend.BiasActivation(z, ReadOnlySpan bias, act, output)
+        let tz = up backend z
+        let output = backend.Allocate(rows, cols)
+        backend.BiasActivation(tz, row backend bias, act, output)
         let g = matrix 43UL 2.0 rows cols
-        let gradPre = Matrix<float32>(rows, cols)
-        backend.ActivationBackward(act, z, output, g, gradPre)
-        [ { Label = "gradPre"; Values = gradPre.Data; Tolerance = fun i -> 1e-7 + 5e-6 * abs (float g.Data[i]) } ] }
+        let gradPre = backend.Allocate(rows, cols)
+        backend.ActivationBackward(act, tz, output, up backend g, gradPre)
+        [ { Label = "gradPre"; Values = down backend gradPre; Tolerance = fun i -> 1e-7 + 5e-6 * abs (float g.Data[i]) } ] }
 
 /// sums[j] = Σᵢ m[i, j]: float64 accumulation rounded once, within u·Σᵢ|m[i, j]| + (rows)·2⁻⁵³·Σ|m|.
 let private columnSums (rows, cols) =
     { Name = sprintf "ColumnSums %d×%d" rows cols
       Run = fun backend ->
         let m = matrix 51UL 3.0 rows cols
-        let sums = Array.create cols Single.NaN
-        backend.ColumnSums(m, Span sums)
+        let sums = row backend (Array.create cols Single.NaN)
+        backend.ColumnSums(up backend m, sums)
         let absSum j = Seq.sum (seq { for r in 0 .. rows - 1 -> abs (float m[r, j]) })
-        [ { Label = "sums"; Values = sums; Tolerance = fun j -> 2.0 * (u + float rows * Math.Pow(2.0, -52.0)) * absSum j } ] }
+        [ { Label = "sums"; Values = down backend sums; Tolerance = fun j -> 2.0 * (u + float rows * Math.Pow(2.0, -52.0)) * absSum j } ] }
+
+/// y ← αx + y (and the aliased y = x): one float32 multiply-add per element, within 2u·(|αx| + |y|).
+let private axpy n aliased =
+    { Name = sprintf "Axpy n=%d y=x:%b" n aliased
+      Run = fun backend ->
+        let x, y = uniform 71UL 3.0 n, uniform 72UL 3.0 n
+        let tx = row backend x
+        let ty = if aliased then tx else row backend y
+        backend.Axpy(-0.75f, tx, ty)
+        let y0 = if aliased then x else y
+        [ { Label = "y"; Values = down backend ty; Tolerance = fun i -> 2.0 * u * (0.75 * abs (float x[i]) + abs (float y0[i])) } ] }
+
+/// x ← αx (exact for α a power of two; one rounding otherwise), Fill and Copy (exact), and a View that shares storage.
+let private memory n =
+    { Name = sprintf "Scale, Fill, Copy, View, Upload/Download n=%d" n
+      Run = fun backend ->
+        let x = uniform 81UL 2.0 n
+        let t = row backend x
+        backend.Scale(0.3f, t)
+        let c = backend.Allocate(1, n)
+        backend.Copy(t, c)
+        let f = backend.Allocate(1, n)
+        backend.Fill(f, 2.5f)
+        let v = backend.View(c, n, 1)
+        backend.Scale(2f, v) // through the view: c doubles too
+        [ { Label = "scaled"; Values = down backend t; Tolerance = fun i -> u * 0.3 * abs (float x[i]) }
+          { Label = "copy doubled through a view"; Values = down backend c; Tolerance = fun i -> 2.0 * u * 0.6 * abs (float x[i]) }
+          exact "filled" (backend.ToArray f) ] }
+
+/// Σ xᵢyᵢ in float64 of float32 inputs: products exact, sums within n·2⁻⁵³·Σ|xy|.
+let private dot n =
+    { Name = sprintf "Dot n=%d" n
+      Run = fun backend ->
+        let x, y = uniform 91UL 2.0 n, uniform 92UL 2.0 n
+        let s = Array.fold2 (fun acc a b -> acc + abs (float a * float b)) 0.0 x y
+        [ { Label = "dot"; Values = [| backend.Dot(row backend x, row backend y) |]; Tolerance = fun _ -> 2.0 * float n * Math.Pow(2.0, -53.0) * s } ] }
+
+/// The mean loss and its gradient for every loss on logits with labels/targets; float64 accumulation.
+let private loss (kind: LossKind) rows cols =
+    { Name = sprintf "Loss %A %d×%d with gradient, and ErrorSum" kind rows cols
+      Run = fun backend ->
+        let f = matrix 101UL 3.0 rows cols
+        let classes = if cols = 1 then 2 else cols
+        let labels = Array.init rows (fun r -> (r * 7 + 3) % classes)
+        let yl = backend.AllocateIndices rows
+        backend.UploadIndices(ReadOnlySpan labels, yl)
+        let truth = BatchTargets<float32>(yl, null)
+        let g = backend.Allocate(rows, cols)
+        let value = backend.Loss(kind, up backend f, truth, g)
+        let errors = backend.ErrorSum(up backend f, truth)
+        [ { Label = "loss"; Values = [| value |]; Tolerance = fun _ -> 1e-12 * (1.0 + abs value) }
+          { Label = "gradient"; Values = down backend g; Tolerance = fun _ -> 1e-7 / float rows }
+          { Label = "errors"; Values = [| errors |]; Tolerance = fun _ -> 0.0 } ] }
+
+/// Regression: squared loss against targets and ErrorSum = Σ‖f − y‖².
+let private regressionLoss rows cols =
+    { Name = sprintf "Loss Squared against targets %d×%d, ErrorSum" rows cols
+      Run = fun backend ->
+        let f, t = matrix 111UL 2.0 rows cols, matrix 112UL 2.0 rows cols
+        let truth = BatchTargets<float32>(null, up backend t)
+        let g = backend.Allocate(rows, cols)
+        let value = backend.Loss(LossKind.Squared, up backend f, truth, g)
+        let sse = backend.ErrorSum(up backend f, truth)
+        [ { Label = "loss"; Values = [| value |]; Tolerance = fun _ -> 1e-12 * (1.0 + abs value) }
+          { Label = "gradient"; Values = down backend g; Tolerance = fun _ -> 1e-7 }
+          { Label = "sse"; Values = [| sse |]; Tolerance = fun _ -> 1e-12 * (1.0 + sse) } ] }
+
+/// SGD with and without momentum and weight decay: a few float32 roundings of O(1) values per element.
+let private sgd n momentum wd =
+    { Name = sprintf "SgdStep n=%d momentum=%g wd=%g, EffectiveGradientNormSquared" n momentum wd
+      Run = fun backend ->
+        let w, g, v = uniform 121UL 1.0 n, uniform 122UL 1.0 n, uniform 123UL 1.0 n
+        let tw, tg = row backend w, row backend g
+        let tv = if momentum > 0.0 then row backend v else null
+        let norm = backend.EffectiveGradientNormSquared(tw, tg, wd)
+        backend.SgdStep(tw, tg, tv, 0.1, momentum, wd)
+        [ yield { Label = "norm²"; Values = [| norm |]; Tolerance = fun _ -> 4.0 * float n * u * norm }
+          yield { Label = "w"; Values = down backend tw; Tolerance = fun _ -> 8.0 * u * 2.0 }
+          if momentum > 0.0 then yield { Label = "velocity"; Values = down backend tv; Tolerance = fun _ -> 8.0 * u * 3.0 } ] }
+
+/// Keyed noise: FillNoise draws KeyedNormal.At(key, i) exactly; AddNoise and LangevinStep add s·ξ with a few roundings.
+let private noise n =
+    { Name = sprintf "FillNoise, AddNoise, LangevinStep n=%d" n
+      Run = fun backend ->
+        let key = NoiseKey(RngKey.FromSeed 131UL, 7UL, 2u)
+        let xi = backend.Allocate(1, n)
+        backend.FillNoise(xi, key)
+        let w, g = uniform 132UL 1.0 n, uniform 133UL 1.0 n
+        let ta = row backend w
+        backend.AddNoise(ta, key, 0.01)
+        let tw = row backend w
+        backend.LangevinStep(tw, row backend g, 0.05, 1e-3, 0.02, key)
+        [ exact "ξ" (backend.ToArray xi)
+          { Label = "w + sξ"; Values = down backend ta; Tolerance = fun _ -> 4.0 * u * 1.1 }
+          { Label = "Langevin w"; Values = down backend tw; Tolerance = fun _ -> 8.0 * u * 1.2 } ] }
+
+/// Gather copies rows of a resident data set (inputs, labels; targets for regression) exactly, in the order asked.
+let private gather =
+    { Name = "Upload(Dataset), AllocateBatch, Gather (classification and regression)"
+      Run = fun backend ->
+        let x = matrix 141UL 1.0 9 5
+        let labels = Array.init 9 (fun i -> i % 3)
+        let cls = backend.Upload(Dataset("c", x, labels, null, 3))
+        let b = backend.AllocateBatch(cls, 4)
+        backend.Gather(cls, ReadOnlySpan [| 8; 0; 3; 3 |], b)
+        let got = Array.zeroCreate 4
+        backend.DownloadIndices(b.Labels, Span got)
+        let reg = backend.Upload(Dataset("r", x, null, matrix 142UL 1.0 9 2, 0))
+        let rb = backend.AllocateBatch(reg, 2)
+        backend.Gather(reg, ReadOnlySpan [| 5; 1 |], rb)
+        [ exact "inputs" (backend.ToArray b.Inputs)
+          { Label = "labels"; Values = Array.map float got; Tolerance = fun _ -> 0.0 }
+          exact "targets" (backend.ToArray rb.Targets) ] }
 
 /// The table: every operation of Backend<T> with the cases that matter.
 let operations : Operation list =
@@ -129,7 +263,22 @@ let operations : Operation list =
                 yield activationBackward shape act aliased
             yield layerBackward shape act
         yield columnSums shape
-      yield columnSums (1000, 40) ]
+      yield columnSums (1000, 40)
+      for n in [ 1; 17; 40000 ] do
+        for aliased in [ false; true ] do
+            yield axpy n aliased
+        yield memory n
+        yield dot n
+        yield sgd n 0.0 0.0
+        yield sgd n 0.9 1e-3
+        yield noise n
+      for kind in [ LossKind.CrossEntropy; LossKind.Squared; LossKind.Hinge ] do
+        yield loss kind 7 3
+        yield loss kind 300 10
+      for kind in [ LossKind.Logistic; LossKind.Exponential; LossKind.Squared; LossKind.Hinge ] do
+        yield loss kind 9 1
+      yield regressionLoss 6 2
+      yield gather ]
 
 let private compare (op: Operation) (got: Output list) (expected: Output list) =
     Expect.equal (got |> List.map _.Label) (expected |> List.map _.Label) "same outputs"
@@ -138,8 +287,8 @@ let private compare (op: Operation) (got: Output list) (expected: Output list) =
         for i in 0 .. e.Values.Length - 1 do
             let x, y = g.Values[i], e.Values[i]
             let ok =
-                (Single.IsNaN x && Single.IsNaN y)
-                || (not (Single.IsNaN x) && not (Single.IsNaN y) && abs (float x - float y) <= e.Tolerance i)
+                (Double.IsNaN x && Double.IsNaN y)
+                || (not (Double.IsNaN x) && not (Double.IsNaN y) && abs (x - y) <= e.Tolerance i)
             if not ok then
                 failtestf "%s: %s[%d] is %.9g, reference %.9g (allowed difference %.3g)" op.Name g.Label i x y (e.Tolerance i)
 
@@ -160,22 +309,33 @@ let private referenceLaws =
                 let z = matrix 61UL 4.0 5 7
                 let z0 = Array.copy z.Data
                 let bias = uniform 62UL 2.0 7
-                let y = Matrix<float32>(5, 7)
-                ReferenceBackend<float32>.Instance.BiasActivation(z, ReadOnlySpan bias, act, y)
+                let r = ReferenceBackend<float32>.Instance
+                let tz = r.FromMatrix z
+                let ty = r.Allocate(5, 7)
+                r.BiasActivation(tz, r.FromArray(ReadOnlySpan bias), act, ty)
+                let zAfter, y = r.ToArray tz, r.ToArray ty
                 for i in 0 .. z.Length - 1 do
                     let pre = z0[i] + bias[i % 7]
-                    Expect.equal z.Data[i] pre (sprintf "%A: z[%d] = z + b" act i)
-                    Expect.equal y.Data[i] (float32 (ActivationMath.Apply(act, float pre))) (sprintf "%A: y[%d]" act i)
+                    Expect.equal zAfter[i] pre (sprintf "%A: z[%d] = z + b" act i)
+                    Expect.equal y[i] (float32 (ActivationMath.Apply(act, float pre))) (sprintf "%A: y[%d]" act i)
+        testCase "a tensor of another backend is refused by name" <| fun () ->
+            let other = CpuBackend(1)
+            let t = other.Allocate(2, 2)
+            try
+                ReferenceBackend<float32>.Instance.Scale(2f, t)
+                failtest "a foreign tensor was accepted"
+            with :? ArgumentException as e -> Expect.stringContains e.Message "lives on backend 'cpu'" "names the owner"
         testCase "ActivationBackward is g·act′(pre)" <| fun () ->
             for act in activations do
                 let pre = Matrix<float32>(1, 4, [| -1.5f; 0f; 0.25f; 3f |])
-                let y = Matrix<float32>(1, 4)
-                ReferenceBackend<float32>.Instance.BiasActivation(pre.Clone(), ReadOnlySpan.Empty, act, y)
-                let g = Matrix<float32>(1, 4, [| 2f; 2f; 2f; 2f |])
-                let d = Matrix<float32>(1, 4)
-                ReferenceBackend<float32>.Instance.ActivationBackward(act, pre, y, g, d)
+                let r = ReferenceBackend<float32>.Instance
+                let y = r.FromMatrix(referenceOutput act pre)
+                let g = r.FromArray(ReadOnlySpan [| 2f; 2f; 2f; 2f |])
+                let d = r.Allocate(1, 4)
+                r.ActivationBackward(act, r.FromMatrix pre, y, g, d)
+                let d = r.ToArray d
                 for i in 0 .. 3 do
-                    Expect.equal d.Data[i] (float32 (2.0 * ActivationMath.Derivative(act, float pre.Data[i]))) (sprintf "%A at %g" act pre.Data[i])
+                    Expect.equal d[i] (float32 (2.0 * ActivationMath.Derivative(act, float pre.Data[i]))) (sprintf "%A at %g" act pre.Data[i])
     ]
 
 /// CpuBackend promises bit-identical results whatever its thread count: every row of the table, 1 vs 2 threads.
@@ -183,7 +343,7 @@ let private cpuThreadsAgree =
     testCase "cpu: 1 thread and 2 threads give the same bits on every operation" <| fun () ->
         for op in operations do
             for one, two in List.zip (op.Run(CpuBackend(1))) (op.Run(CpuBackend(2))) do
-                let bits (x: float32[]) = x |> Array.map BitConverter.SingleToInt32Bits
+                let bits (x: float[]) = x |> Array.map BitConverter.DoubleToInt64Bits
                 Expect.equal (bits two.Values) (bits one.Values) (sprintf "%s: %s" op.Name one.Label)
 
 [<Tests>]

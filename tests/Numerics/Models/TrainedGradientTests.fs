@@ -24,39 +24,36 @@ let private labels =
         elif inputs[i, 2] - inputs[i, 3] > 0.0 then 1
         else 2)
 
-let private lossOf (net: Mlp<float>) =
-    Loss.Compute(LossKind.CrossEntropy, net.Forward(reference, inputs), labels, null, null)
+let private lossOf (net: Model<float>) = ModelTest.loss net LossKind.CrossEntropy inputs labels null
 
 /// Biases drawn with |b| in [0.5, 2] and random sign, then 400 steps of full-batch gradient descent
 /// in float64 on the reference backend; returned rounded to float32 values (so both precisions see one network).
 let private trained (act: Activation) =
     // Sigmoid's slopes are ≤ 1/4 per layer, so it needs a larger step; identity diverges above ~0.1.
     let lr = match act with Activation.Sigmoid -> 0.5 | Activation.Identity -> 0.02 | _ -> 0.05
-    let net = Mlp<float>.Create(MlpSpec(widths, act, true), RngKey.FromSeed 72UL, Initialization.Gaussian, 0.6)
+    let net = Model<float>.Create(ModelSpec.FromMlp(MlpSpec(widths, act, true)), reference, RngKey.FromSeed 72UL, Initialization.Gaussian, 0.6)
     let s = (RngKey.FromSeed 73UL).Stream()
-    for b in net.Biases do
-        for i in 0 .. b.Length - 1 do
-            b[i] <- (if s.NextDouble() < 0.5 then -1.0 else 1.0) * (0.5 + 1.5 * s.NextDouble())
+    for p in net.Parameters do
+        if p.Name.StartsWith "b" then
+            let v = Array.init p.Length (fun _ -> (if s.NextDouble() < 0.5 then -1.0 else 1.0) * (0.5 + 1.5 * s.NextDouble()))
+            reference.Upload(System.ReadOnlySpan v, p.Value)
     let before = lossOf net
-    let g = Matrix<float>(batch, widths[widths.Length - 1])
     for _ in 1 .. 400 do
-        let out = net.Forward(reference, inputs)
-        Loss.Compute(LossKind.CrossEntropy, out, labels, null, g) |> ignore
-        net.Backward(reference, g)
+        ModelTest.lossAndGradient net LossKind.CrossEntropy inputs labels null |> ignore
         for p in net.Parameters do
-            for i in 0 .. p.Value.Length - 1 do
-                p.Value[i] <- p.Value[i] - lr * p.Grad[i]
-    let net32 = net.Convert<float32>()
-    before, net32.Convert<float>(), net32
+            reference.Axpy(-lr, p.Grad, p.Value)
+    let net32 = net.To<float32>(CpuBackend(1))
+    before, net32.To<float>(reference), net32
 
 /// Share of hidden pre-activations whose sign the bias flips: [XWᵀ > 0] ≠ [XWᵀ + b > 0]. A plain float64
 /// forward pass written here, independent of any backend.
-let private biasSignFlips (net: Mlp<float>) =
+let private biasSignFlips (net: Model<float>) =
     let mutable a = inputs
     let mutable flips = 0
     let mutable total = 0
-    for l in 0 .. net.Spec.Layers - 2 do
-        let w, b = net.Weights[l], net.Biases[l]
+    let weights, biases = net.DenseWeights(), net.DenseBiases()
+    for l in 0 .. weights.Length - 2 do
+        let w, b = weights[l], biases[l]
         let next = Matrix<float>(a.Rows, w.Rows)
         for r in 0 .. a.Rows - 1 do
             for j in 0 .. w.Rows - 1 do
@@ -65,40 +62,37 @@ let private biasSignFlips (net: Mlp<float>) =
                     z <- z + a[r, p] * w[j, p]
                 if (z > 0.0) <> (z + b[j] > 0.0) then flips <- flips + 1
                 total <- total + 1
-                next[r, j] <- ActivationMath.Apply(net.Spec.Hidden, z + b[j])
+                next[r, j] <- ActivationMath.Apply(net.Spec.Mlp.Hidden, z + b[j])
         a <- next
     float flips / float total
 
 /// Analytic float64 reference gradient, in the order of net.Parameters.
-let private referenceGradient (net: Mlp<float>) =
-    let out = net.Forward(reference, inputs)
-    let g = Matrix<float>(out.Rows, out.Cols)
-    Loss.Compute(LossKind.CrossEntropy, out, labels, null, g) |> ignore
-    net.Backward(reference, g)
-    [ for p in net.Parameters -> p.Name, Array.copy p.Grad ]
+let private referenceGradient (net: Model<float>) =
+    ModelTest.lossAndGradient net LossKind.CrossEntropy inputs labels null |> ignore
+    List.zip [ for p in net.Parameters -> p.Name ] (List.ofArray (net.Gradients()))
 
 /// Central differences, h = 10⁻⁶, on every parameter entry.
-let private finiteDifferences (net: Mlp<float>) =
+let private finiteDifferences (net: Model<float>) =
     let h = 1e-6
     [ for p in net.Parameters ->
+        let values = reference.ToArray p.Value
         p.Name,
-        Array.init p.Value.Length (fun i ->
-            let orig = p.Value[i]
-            p.Value[i] <- orig + h
-            let up = lossOf net
-            p.Value[i] <- orig - h
-            let down = lossOf net
-            p.Value[i] <- orig
+        Array.init values.Length (fun i ->
+            let orig = values[i]
+            let at (v: float) =
+                values[i] <- v
+                reference.Upload(System.ReadOnlySpan values, p.Value)
+                lossOf net
+            let up = at (orig + h)
+            let down = at (orig - h)
+            at orig |> ignore
             (up - down) / (2.0 * h)) ]
 
 /// float32 CpuBackend loss and gradient.
-let private cpuGradient (net32: Mlp<float32>) threads =
-    let backend = CpuBackend(threads)
-    let out = net32.Forward(backend, inputs.Convert<float32>())
-    let g = Matrix<float32>(out.Rows, out.Cols)
-    let loss = Loss.Compute(LossKind.CrossEntropy, out, labels, null, g)
-    net32.Backward(backend, g)
-    loss, [ for p in net32.Parameters -> p.Name, Array.map float p.Grad ]
+let private cpuGradient (net32: Model<float32>) threads =
+    let net = net32.To<float32>(CpuBackend(threads))
+    let loss = ModelTest.lossAndGradient net LossKind.CrossEntropy (inputs.Convert<float32>()) labels null
+    loss, List.zip [ for p in net.Parameters -> p.Name ] [ for g in net.Gradients() -> Array.map float g ]
 
 /// |a − b| ≤ atolScale·max|b| + rtol·|b| per tensor; returns the worst ratio (≤ 1 passes).
 let private worst atolScale rtol (a: (string * float[]) list) (b: (string * float[]) list) =
@@ -116,7 +110,7 @@ let tests =
                 let before, net64, net32 = trained act
                 // The premises: the network was trained, its biases are large, and they change activation masks.
                 Expect.isLessThan (lossOf net64) (0.8 * before) (sprintf "training lowered the loss by 20%% or more (from %.4f)" before)
-                let hiddenBiases = net64.Biases |> Seq.take 3 |> Seq.concat |> Seq.toArray
+                let hiddenBiases = net64.DenseBiases() |> Seq.take 3 |> Seq.concat |> Seq.toArray
                 Expect.isGreaterThan (hiddenBiases |> Array.averageBy abs) 0.5 "mean |b| of the hidden layers > 0.5"
                 Expect.isGreaterThan (biasSignFlips net64) 0.05 "the bias flips the sign of > 5% of hidden pre-activations"
 
@@ -128,7 +122,7 @@ let tests =
 
                 let loss64 = lossOf net64
                 let loss1, grad1 = cpuGradient net32 1
-                let loss2, grad2 = cpuGradient (net64.Convert<float32>()) 2
+                let loss2, grad2 = cpuGradient (net64.To<float32>(CpuBackend(2))) 2
                 // float32 with widths ≤ 9 and 4 layers: each product/sum is off by ≤ (k + 2)·2⁻²⁴ ≈ 10⁻⁶ relative and
                 // the chain through 4 layers and back amplifies that ~10×: allow 10⁻⁴ of the tensor's largest entry
                 // plus 10⁻³ relative. A wrong ReLU mask is an O(1) error.

@@ -129,7 +129,7 @@ let tests =
         testCase "under parameters satisfying the three-layer conditions the Lagrangian descends and the primal residual shrinks" <| fun () ->
             let data = ProductData.Generate(DataOptions("product", TrainSize = 60, TestSize = 10, Seed = 3UL))
             let spec = MlpSpec.Parse("2-8-8-1", Activation.Sigmoid, true)
-            let net = Mlp<float32>.Create(spec, RngKey.FromSeed(1UL), Initialization.LeCun)
+            let net = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(), RngKey.FromSeed(1UL), Initialization.LeCun)
             let x = AdmmTrainer.Inputs data.Train
             let y = AdmmTrainer.Targets(data.Train, 1)
             // The least admissible parameters of references/ADMM.md in float64, with 1 % slack (r₁ = r₂ = 1).
@@ -150,15 +150,15 @@ let tests =
             Expect.isLessThan res.[res.Length - 1] (1e-3 * res.[0]) "primal residual shrinks by 1000×"
             Expect.isLessThan (r.History |> Seq.last).KktResidual (1e-3 * (r.History |> Seq.head).KktResidual) "KKT residual shrinks"
 
-        testCase "the trained network as an Mlp<float> predicts what the ADMM weights predict" <| fun () ->
+        testCase "the trained network as a Model<float32> predicts what the ADMM weights predict" <| fun () ->
             let data = ProductData.Generate(DataOptions("product", TrainSize = 50, TestSize = 10, Seed = 4UL))
             let spec = MlpSpec.Parse("2-6-5-1", Activation.Sigmoid, true)
-            let net = Mlp<float32>.Create(spec, RngKey.FromSeed(2UL), Initialization.LeCun)
+            let net = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(), RngKey.FromSeed(2UL), Initialization.LeCun)
             let o = AdmmOptions.AuthorsDefaults(3, true)
             let r = AdmmTrainer.Train(net, data.Train, o, 3)
             let state = AdmmState.Create(AdmmTrainer.Inputs data.Train, AdmmTrainer.Targets(data.Train, 1), AdmmTrainer.ToAdmmWeights r.Model, true)
             let expected = state.Predict(state.X)
-            let out = r.Model.Forward(ReferenceBackend<float32>(), data.Train.Inputs)
+            let out = r.Model.To<float32>(ReferenceBackend<float32>.Instance).Predict(data.Train.Inputs)
             for i in 0 .. data.Train.Count - 1 do
                 // float32 forward pass against the float64 one on the same (float32) weights.
                 Expect.floatClose { absolute = 1e-4; relative = 1e-4 } (float out.[i, 0]) expected.[0, i] $"sample {i}"
@@ -178,6 +178,6 @@ let tests =
             let e = Expect.throwsC (fun () -> AdmmOptions([| 1.0; -1.0 |], 1.0, true).Validated() |> ignore) id
             ignore e
             let data = ProductData.Generate(DataOptions("product", TrainSize = 5, TestSize = 5))
-            let relu = Mlp<float32>.Create(MlpSpec.Parse("2-3-1", Activation.Relu, true), RngKey.FromSeed(0UL))
+            let relu = Model<float32>.Create(ModelSpec.FromMlp(MlpSpec.Parse("2-3-1", Activation.Relu, true)), CpuBackend(), RngKey.FromSeed(0UL))
             Expect.throwsT<ArgumentException> (fun () -> AdmmTrainer.Train(relu, data.Train, AdmmOptions.AuthorsDefaults(2, true), 1) |> ignore) "sigmoid only"
     ]

@@ -13,8 +13,18 @@ open BoundLab.Numerics.Tests.TestUtil
 
 let private split = DataSplit(blobs 1UL 600 20 4, blobs 2UL 300 20 4)
 
+/// The options the CLI would build for `--optimizer opt --weight-decay 1e-4 --beta 1e5` (β only for sgld).
+let private algorithm (opt: string) : AlgorithmOptions =
+    match opt with
+    | "sgd" -> SgdOptions(0.9, 1e-4)
+    | "gd" -> GdOptions(0.9, 1e-4)
+    | "sgld" -> SgldOptions(1e5, 1e-4)
+    | _ -> PgdOptions()
+
+let private mlp (arch: string) = ModelSpec.FromMlp(MlpSpec.Parse arch)
+
 let private configFull (opt: string) epochs threads seed lr loss (arch: string) =
-    TrainConfig(MlpSpec.Parse(arch), loss, OptimizerConfig(opt, WeightDecay = 1e-4, Beta = 1e5),
+    TrainConfig(mlp arch, loss, algorithm opt,
                 Schedule(ScheduleKind.Constant, lr), 32, epochs, seed, Threads = threads, RecordSteps = true)
 
 let private config opt epochs threads =
@@ -32,7 +42,7 @@ let tests =
             testCase (sprintf "%s: bit-identical weights with 1 and 2 threads" opt) <| fun () ->
                 let a = Trainer(config opt 2 1, split).Run()
                 let b = Trainer(config opt 2 2, split).Run()
-                Expect.equal (MlpFile.Sha256 a.Model) (MlpFile.Sha256 b.Model) "same seed, any thread count"
+                Expect.equal (ModelFile.Sha256 a.Model) (ModelFile.Sha256 b.Model) "same seed, any thread count"
 
         testCase "sgd learns the blobs (test error < 2%) and records every step" <| fun () ->
             let r = Trainer(config "sgd" 3 2, split).Run()
@@ -48,10 +58,29 @@ let tests =
                 let ck = Checkpoint(Path.Combine(dir, "ck"))
                 Trainer(config "sgld" 1 2, split).Run(checkpoint = ck) |> ignore
                 let resumed = Trainer(config "sgld" 3 2, split).Run(checkpoint = ck, resume = true)
-                Expect.equal (MlpFile.Sha256 resumed.Model) (MlpFile.Sha256 straight.Model) "same weights"
+                Expect.equal (ModelFile.Sha256 resumed.Model) (ModelFile.Sha256 straight.Model) "same weights"
                 Expect.equal resumed.History.Count 3 "history carried over"
                 Expect.equal resumed.Steps.Count straight.Steps.Count "trajectory carried over"
             finally Directory.Delete(dir, true)
+
+        for opt in [ "sgd"; "gd"; "pgd" ] do
+            testCase (sprintf "%s: resume from a checkpoint is bit-identical to an uninterrupted run" opt) <| fun () ->
+                let dir = tempDir ()
+                try
+                    // pgd with thresholds that make it perturb and test its anchor inside the run (radius 0.05, g_thres large).
+                    let cfg epochs =
+                        let c = config opt epochs 1
+                        if opt = "pgd" then
+                            TrainConfig(c.Model, c.Loss, PgdOptions(0.05, 10.0, 2, 1e-9), c.Schedule, c.BatchSize, epochs, c.Seed, Threads = 1, RecordSteps = true)
+                        else c
+                    let straight = Trainer(cfg 6, split).Run()
+                    let ck = Checkpoint(Path.Combine(dir, "ck"))
+                    Trainer(cfg 3, split).Run(checkpoint = ck) |> ignore
+                    let resumed = Trainer(cfg 6, split).Run(checkpoint = ck, resume = true)
+                    Expect.equal (ModelFile.Sha256 resumed.Model) (ModelFile.Sha256 straight.Model) "same weights"
+                    Expect.equal resumed.StoppedEarly straight.StoppedEarly "same stopping decision"
+                    Expect.equal [ for h in resumed.History -> h.TrainLoss ] [ for h in straight.History -> h.TrainLoss ] "same losses"
+                finally Directory.Delete(dir, true)
 
         testCase "resume refuses a checkpoint of another run" <| fun () ->
             let dir = tempDir ()
@@ -65,8 +94,8 @@ let tests =
 
         testCase "full-batch GD on least squares converges to the normal-equation solution" <| fun () ->
             let data = linearRegression 5UL 200 3
-            let cfg = TrainConfig(MlpSpec([| 3; 1 |], Activation.Identity, false), LossKind.Squared,
-                                  OptimizerConfig("gd", Momentum = 0.0), Schedule(ScheduleKind.Constant, 0.3), 64, 200, 1UL)
+            let cfg = TrainConfig(ModelSpec.FromMlp(MlpSpec([| 3; 1 |], Activation.Identity, false)), LossKind.Squared,
+                                  GdOptions(0.0, 0.0), Schedule(ScheduleKind.Constant, 0.3), 64, 200, 1UL)
             let r = Trainer(cfg, DataSplit(data, data)).Run()
             // Normal equations (XᵀX) w = Xᵀy solved in float64.
             let x = data.Inputs.Convert<float>()
@@ -74,7 +103,7 @@ let tests =
             let xtx = Array2D.init 3 3 (fun i j -> Seq.sum (seq { for r in 0 .. 199 -> x[r, i] * x[r, j] }))
             let xty = Array.init 3 (fun i -> Seq.sum (seq { for r in 0 .. 199 -> x[r, i] * y[r, 0] }))
             let m = MathNetFreeSolve.solve xtx xty
-            let w = r.Model.Weights[0].Data |> Array.map float
+            let w = (r.Model.Values())[0] |> Array.map float
             for i in 0 .. 2 do
                 Expect.floatClose { absolute = 1e-4; relative = 1e-4 } w[i] m[i] (sprintf "w[%d]" i)
             let losses = r.History |> Seq.map (fun h -> h.TrainLoss) |> Array.ofSeq
@@ -82,9 +111,9 @@ let tests =
 
         testCase "perturbed GD escapes the saddle at zero weights where GD stays" <| fun () ->
             let data = linearRegression 6UL 100 4
-            let cfg opt =
-                TrainConfig(MlpSpec([| 4; 8; 1 |], Activation.Tanh, false), LossKind.Squared,
-                            OptimizerConfig(opt, Momentum = 0.0, PgdRadius = 0.1, PgdGradThreshold = 1e-3, PgdStepThreshold = 20, PgdLossThreshold = 1e-4),
+            let cfg (opt: string) =
+                TrainConfig(ModelSpec.FromMlp(MlpSpec([| 4; 8; 1 |], Activation.Tanh, false)), LossKind.Squared,
+                            (if opt = "gd" then GdOptions(0.0, 0.0) :> AlgorithmOptions else PgdOptions(0.1, 1e-3, 20, 1e-4)),
                             Schedule(ScheduleKind.Constant, 0.05), 100, 60, 3UL, Init = Initialization.Gaussian, InitStd = 1e-30)
             let gd = Trainer(cfg "gd", DataSplit(data, data)).Run()
             let pgd = Trainer(cfg "pgd", DataSplit(data, data)).Run()
@@ -108,16 +137,19 @@ let tests =
             try
                 let r = Trainer(config "sgd" 1 1, split).Run()
                 let path = Path.Combine(dir, "w.bin")
-                MlpFile.Save(r.Model, path)
-                let back = MlpFile.Load path
-                Expect.equal (MlpFile.Sha256 back) (MlpFile.Sha256 r.Model) "same parameters"
-                Expect.equal back.Spec.Arch "20-32-16-4" "same architecture"
+                ModelFile.Save(r.Model, path)
+                let back = ModelFile.Load path
+                Expect.equal (ModelFile.Sha256 back) (ModelFile.Sha256 r.Model) "same parameters"
+                Expect.equal back.Spec.Name "20-32-16-4" "same architecture"
+                Expect.equal back.Spec r.Model.Spec "same layers"
                 let bytes = File.ReadAllBytes path
                 File.WriteAllBytes(path, bytes[0 .. bytes.Length - 5])
-                let e = throwsOf<InvalidDataException> (fun () -> MlpFile.Load path |> ignore) "expected error"
+                let e = throwsOf<InvalidDataException> (fun () -> ModelFile.Load path |> ignore) "expected error"
                 Expect.stringContains e.Message path "names the file"
             finally Directory.Delete(dir, true)
     ]
+
+let private noState = AlgorithmState("sgd", [], Collections.Generic.Dictionary<string, float>())
 
 let private state (fp: RunFingerprint) (history: EpochRecord list) =
     CheckpointState(fp, history.Length, 0L, 0.0, 0L, history, [])
@@ -164,9 +196,9 @@ let checkpointTests =
 
         testCase "every config field is in the fingerprint (a changed optimizer field is named)" <| fun () ->
             let a = RunFingerprint.Of(config "sgd" 1 1, split, null)
-            let c = TrainConfig(MlpSpec.Parse "20-32-16-4", LossKind.CrossEntropy, OptimizerConfig("sgd", WeightDecay = 0.5, Beta = 1e5),
+            let c = TrainConfig(mlp "20-32-16-4", LossKind.CrossEntropy, SgdOptions(0.9, 0.5),
                                 Schedule(ScheduleKind.Constant, 0.05), 32, 1, 17UL, Threads = 1, RecordSteps = true)
-            Expect.equal [ for d in RunFingerprint.Of(c, split, null).Compare a -> d.Name ] [ "Optimizer.WeightDecay" ] "named"
+            Expect.equal [ for d in RunFingerprint.Of(c, split, null).Compare a -> d.Name ] [ "Algorithm.WeightDecay" ] "named"
             Expect.isEmpty (RunFingerprint.Of(config "sgd" 5 2, split, null).Compare a) "threads and epochs do not change the result"
             Expect.isTrue (a.Fields |> Seq.exists (fun f -> f.Name = "Numerics")) "the numerics build"
 
@@ -174,7 +206,7 @@ let checkpointTests =
             let dir = tempDir ()
             try
                 let ck = Checkpoint(Path.Combine(dir, "ck"))
-                let cfg = TrainConfig(MlpSpec.Parse "20-32-4", LossKind.Squared, OptimizerConfig("gd", Momentum = 0.0),
+                let cfg = TrainConfig(mlp "20-32-4", LossKind.Squared, GdOptions(0.0, 0.0),
                                       Schedule(ScheduleKind.Constant, 1e30), 600, 3, 1UL)
                 let e = throwsOf<TrainingDivergedException> (fun () -> Trainer(cfg, split).Run(checkpoint = ck) |> ignore) "expected"
                 Expect.stringContains e.Message "epoch 1, step 0" "names where"
@@ -187,11 +219,11 @@ let checkpointTests =
             let dir = tempDir ()
             try
                 let ck = Checkpoint(Path.Combine(dir, "ck"))
-                let net = Mlp<float32>.Create(MlpSpec.Parse "3-2", BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
+                let net = Model<float32>.Create(mlp "3-2", BoundLab.Numerics.Backends.CpuBackend(1), BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
                 let fp = RunFingerprint.Of(config "sgd" 1 1, split, null)
-                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, [])
+                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, noState)
                 let bad = state fp [ EpochRecord(1, 0.1, nan, 0.5, 1.0, 0.5, 0.1); EpochRecord(2, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ]
-                Expect.throws (fun () -> ck.Save(bad, net, [])) "NaN cannot be written"
+                Expect.throws (fun () -> ck.Save(bad, net, noState)) "NaN cannot be written"
                 Expect.isFalse (Directory.Exists(ck.Directory + ".new")) "no pending folder"
                 Expect.equal (ck.ReadState().CompletedEpochs) 1 "the previous checkpoint is intact"
             finally Directory.Delete(dir, true)
@@ -200,9 +232,9 @@ let checkpointTests =
             let dir = tempDir ()
             try
                 let ck = Checkpoint(Path.Combine(dir, "ck"))
-                let net = Mlp<float32>.Create(MlpSpec.Parse "3-2", BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
+                let net = Model<float32>.Create(mlp "3-2", BoundLab.Numerics.Backends.CpuBackend(1), BoundLab.Numerics.Random.RngKey.FromSeed 1UL)
                 let fp = RunFingerprint.Of(config "sgd" 1 1, split, null)
-                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, [])
+                ck.Save(state fp [ EpochRecord(1, 0.1, 1.0, 0.5, 1.0, 0.5, 0.1) ], net, noState)
                 // Killed between deleting the old folder and moving the new one in.
                 Directory.Move(ck.Directory, ck.Directory + ".new")
                 ck.CleanUp()
