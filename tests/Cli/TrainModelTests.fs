@@ -13,11 +13,11 @@ let tests =
         testCase "train --model lenet runs on MNIST and saves a LeNet weights file" <| fun () ->
             withTempDir <| fun dir ->
             let out = Path.Combine(dir, "run")
-            let code, stdout, err =
+            let code, _, err =
                 runCli [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--model"; "lenet"; "--epochs"; "1"; "--train-size"; "300"
                          "--test-size"; "100"; "--batch"; "32"; "--seed"; "5"; "--threads"; "2"; "--out"; out ]
             Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
-            Expect.stringContains stdout "training lenet (61,706 parameters)" "names the model and its size"
+            Expect.stringContains err "training lenet (61,706 parameters)" "names the model and its size (progress goes to stderr)"
             let run = JsonNode.Parse(File.ReadAllText(Path.Combine(out, "run.json"))).AsObject()
             let test = run["test_error"].GetValue<float>()
             Expect.isTrue (test >= 0.0 && test <= 1.0) $"a test error in [0, 1]: {test}"
