@@ -7,7 +7,7 @@ namespace BoundLab.Numerics.Backends;
 
 /// <summary>The fast CPU backend: packed AVX-512/AVX2 SGEMM, SIMD element-wise kernels and the vectorized
 /// keyed Philox noise. Results are bit-identical whatever <see cref="Threads"/> is.</summary>
-public sealed class CpuBackend : HostBackend<float>
+public sealed partial class CpuBackend : HostBackend<float>
 {
     /// <summary>A backend using <paramref name="threads"/> threads (0 = all processors).</summary>
     public CpuBackend(int threads = 0)

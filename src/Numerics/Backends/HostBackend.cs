@@ -9,7 +9,7 @@ namespace BoundLab.Numerics.Backends;
 /// <summary>A backend whose tensors live in host memory. It implements memory, data movement, losses and
 /// batch gathering once, and gives every other operation its float64 specification (plain loops, the
 /// semantics <see cref="ReferenceBackend{T}"/> exposes); a fast host backend overrides what it accelerates.</summary>
-public abstract class HostBackend<T> : Backend<T> where T : unmanaged, IFloatingPointIeee754<T>
+public abstract partial class HostBackend<T> : Backend<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The host storage of a tensor this backend owns.</summary>
     protected static T[] D(Tensor<T> t) => ((HostTensor<T>)t).Data;

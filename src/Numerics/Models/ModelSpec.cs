@@ -92,11 +92,37 @@ public sealed record ModelSpec
         return new ModelSpec($"resmlp-{width}x{blocks}", layers.ToArray());
     }
 
+    /// <summary>A LeNet-5-like CNN for 28×28×1 images (MNIST; LeCun et al. 1998, with ReLU and max pooling):
+    /// conv 1→6 5×5 pad 2 + ReLU → maxpool 2 → conv 6→16 5×5 + ReLU → maxpool 2 → flatten 5×5×16 → dense 400→120 ReLU →
+    /// 84 ReLU → <paramref name="outputs"/>. Inputs are NHWC rows of 784 pixels.</summary>
+    public static ModelSpec LeNet(int outputs = 10, bool bias = true)
+    {
+        Positive(nameof(outputs), outputs);
+        LayerSpec[] layers =
+        [
+            new Conv2dSpec(28, 28, 1, 6, Kernel: 5, Stride: 1, Padding: 2, Activation.Relu, bias),
+            new PoolSpec(PoolKind.Max, 28, 28, 6, Kernel: 2, Stride: 2),
+            new Conv2dSpec(14, 14, 6, 16, Kernel: 5, Stride: 1, Padding: 0, Activation.Relu, bias),
+            new PoolSpec(PoolKind.Max, 10, 10, 16, Kernel: 2, Stride: 2),
+            new FlattenSpec(5, 5, 16),
+            new DenseSpec(400, 120, Activation.Relu, bias),
+            new DenseSpec(120, 84, Activation.Relu, bias),
+            new DenseSpec(84, outputs, Activation.Identity, bias),
+        ];
+        return new ModelSpec("lenet", layers);
+    }
+
     /// <summary>The named models of <c>--model</c>: "resmlp-&lt;width&gt;x&lt;blocks&gt;" (and the kinds
     /// <see cref="Named"/> lists), for data with <paramref name="inputs"/> features and <paramref name="outputs"/> outputs.</summary>
     public static ModelSpec Parse(string model, int inputs, int outputs, bool bias = true)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model == "lenet")
+        {
+            return inputs == 28 * 28 ? LeNet(outputs, bias)
+                : throw new ArgumentException($"'lenet' takes 28×28×1 images (784 inputs); the data has {inputs} inputs.", nameof(model));
+        }
+
         if (model.StartsWith("resmlp-", StringComparison.Ordinal))
         {
             string[] wb = model["resmlp-".Length..].Split('x');
@@ -115,7 +141,7 @@ public sealed record ModelSpec
         => model == "lenet" || (model.StartsWith("resmlp-", StringComparison.Ordinal) && model.Length > "resmlp-".Length);
 
     /// <summary>The model names <see cref="Parse"/> accepts, for help and error texts.</summary>
-    public static IReadOnlyList<string> Named { get; } = ["resmlp-<width>x<blocks> (e.g. resmlp-256x4)"];
+    public static IReadOnlyList<string> Named { get; } = ["lenet (28×28×1 images)", "resmlp-<width>x<blocks> (e.g. resmlp-256x4)"];
 
     private static void Check(IReadOnlyList<LayerSpec> layers, string name)
     {

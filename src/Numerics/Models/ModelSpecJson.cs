@@ -39,6 +39,17 @@ public static class ModelSpecJson
                 DenseSpec d => new JsonObject { ["type"] = "dense", ["in"] = d.In, ["out"] = d.Out, ["activation"] = Name(d.Activation), ["bias"] = d.Bias },
                 ActivationSpec s => new JsonObject { ["type"] = "activation", ["size"] = s.Size, ["activation"] = Name(s.Activation) },
                 ResidualSpec r => new JsonObject { ["type"] = "residual", ["body"] = WriteLayers(r.Body) },
+                Conv2dSpec c => new JsonObject
+                {
+                    ["type"] = "conv2d", ["height"] = c.Height, ["width"] = c.Width, ["in_channels"] = c.InChannels, ["out_channels"] = c.OutChannels,
+                    ["kernel"] = c.Kernel, ["stride"] = c.Stride, ["padding"] = c.Padding, ["activation"] = Name(c.Activation), ["bias"] = c.Bias,
+                },
+                PoolSpec p => new JsonObject
+                {
+                    ["type"] = p.Kind == PoolKind.Max ? "maxpool2d" : "avgpool2d", ["height"] = p.Height, ["width"] = p.Width, ["channels"] = p.Channels,
+                    ["kernel"] = p.Kernel, ["stride"] = p.Stride, ["padding"] = p.Padding,
+                },
+                FlattenSpec f => new JsonObject { ["type"] = "flatten", ["height"] = f.Height, ["width"] = f.Width, ["channels"] = f.Channels },
                 _ => throw new ArgumentException($"no JSON form for {l.GetType().Name}.", nameof(layers)),
             });
         }
@@ -58,17 +69,23 @@ public static class ModelSpecJson
                 "dense" => new DenseSpec(Int(o, "in", i), Int(o, "out", i), Act(o, i), o["bias"]?.GetValue<bool>() ?? true),
                 "activation" => new ActivationSpec(Int(o, "size", i), Act(o, i)),
                 "residual" => new ResidualSpec(ReadLayers(o["body"] as JsonArray ?? throw new InvalidDataException($"layer {i + 1} has no \"body\""))),
-                _ => throw new InvalidDataException($"layer {i + 1} has type '{type}'; this build knows dense, activation, residual"),
+                "conv2d" => new Conv2dSpec(Int(o, "height", i), Int(o, "width", i), Int(o, "in_channels", i), Int(o, "out_channels", i), Int(o, "kernel", i),
+                    Int(o, "stride", i), Int(o, "padding", i, min: 0), Act(o, i), o["bias"]?.GetValue<bool>() ?? true),
+                "maxpool2d" or "avgpool2d" => new PoolSpec(type == "maxpool2d" ? PoolKind.Max : PoolKind.Average, Int(o, "height", i), Int(o, "width", i),
+                    Int(o, "channels", i), Int(o, "kernel", i), Int(o, "stride", i), Int(o, "padding", i, min: 0)),
+                "flatten" => new FlattenSpec(Int(o, "height", i), Int(o, "width", i), Int(o, "channels", i)),
+                _ => throw new InvalidDataException($"layer {i + 1} has type '{type}'; this build knows dense, activation, residual, conv2d, maxpool2d, avgpool2d, flatten"),
             };
+            _ = layers[i].OutputSize; // a geometry that yields no output pixel is refused here, naming the field
         }
 
         return layers;
     }
 
-    private static int Int(JsonObject o, string key, int i)
+    private static int Int(JsonObject o, string key, int i, int min = 1)
     {
         int v = o[key]?.GetValue<int>() ?? throw new InvalidDataException($"layer {i + 1} has no \"{key}\"");
-        return v >= 1 ? v : throw new InvalidDataException($"layer {i + 1}: \"{key}\" is {v}; allowed ≥ 1");
+        return v >= min ? v : throw new InvalidDataException($"layer {i + 1}: \"{key}\" is {v}; allowed ≥ {min}");
     }
 
     private static Activation Act(JsonObject o, int i)

@@ -246,6 +246,100 @@ let private gather =
           { Label = "labels"; Values = Array.map float got; Tolerance = fun _ -> 0.0 }
           exact "targets" (backend.ToArray rb.Targets) ] }
 
+// ───────────── convolution and pooling (NHWC rows; Conv2dGeometry states the layout) ─────────────
+
+/// A geometry with its label: C, H×W, kernel, stride, padding.
+let private geometry c h w (kh, kw) (sh, sw) (ph, pw) = Kernels.Conv2dGeometry(c, h, w, kh, kw, sh, sw, ph, pw)
+
+let private describe (g: Kernels.Conv2dGeometry) batch =
+    sprintf "B=%d C=%d %d×%d k%d×%d s%d×%d p%d×%d" batch g.InChannels g.Height g.Width g.KernelH g.KernelW g.StrideH g.StrideW g.PadH g.PadW
+
+/// Σ|terms| of each output of a linear map, from the float64 specification applied to |inputs|: the scale of its
+/// float32 rounding error (k terms added in float32 are within k·u of that scale).
+let private absScale (f: double[] -> double[]) (x: float32[]) = f (x |> Array.map (fun v -> abs (float v)))
+
+// Geometries: odd sizes, non-square kernels, stride and padding, a kernel as large as the image, 1×1, and the
+// LeNet layers at batch sizes whose work passes the kernels' parallel threshold (2¹³ values) so 2 threads split.
+let private convGeometries =
+    [ geometry 3 7 9 (3, 2) (2, 1) (1, 0), 3
+      geometry 2 5 5 (5, 5) (1, 1) (0, 0), 2
+      geometry 1 1 1 (1, 1) (1, 1) (0, 0), 1
+      geometry 4 6 7 (3, 3) (3, 2) (2, 1), 2
+      geometry 1 28 28 (5, 5) (1, 1) (2, 2), 4
+      geometry 6 14 14 (5, 5) (1, 1) (0, 0), 3 ]
+
+let private poolGeometries =
+    [ geometry 3 7 9 (3, 2) (2, 2) (1, 1), 3
+      geometry 5 6 6 (3, 3) (1, 1) (1, 1), 2
+      geometry 1 1 1 (1, 1) (1, 1) (0, 0), 1
+      geometry 2 5 8 (2, 3) (2, 3) (0, 1), 2
+      geometry 6 28 28 (2, 2) (2, 2) (0, 0), 8 ]
+
+/// Im2Col copies (exact); Col2Im adds at most KernelH·KernelW float32 terms per input value.
+let private im2colCol2im (g: Kernels.Conv2dGeometry) batch =
+    { Name = sprintf "Im2Col, Col2Im %s" (describe g batch)
+      Run = fun backend ->
+        let x = matrix 151UL 2.0 batch g.ImageSize
+        let cols = backend.Allocate(batch * g.OutPixels, g.PatchSize)
+        backend.Fill(cols, Single.NaN) // every entry must be written, padding included
+        backend.Im2Col(g, up backend x, cols)
+        let c = matrix 152UL 2.0 (batch * g.OutPixels) g.PatchSize
+        let gx = backend.FromMatrix(matrix 153UL 1.0 batch g.ImageSize) // overwritten, not accumulated
+        backend.Col2Im(g, up backend c, gx)
+        let scale = absScale (fun a -> Kernels.ConvReference.Col2Im(g, a, batch)) c.Data
+        let k = float (g.KernelH * g.KernelW)
+        [ exact "cols" (backend.ToArray cols)
+          { Label = "Col2Im"; Values = down backend gx; Tolerance = fun i -> 2.0 * k * u * scale[i] } ] }
+
+/// MaxPool2d forward (comparisons only: values and arg-max exact) and backward (at most KernelH·KernelW float32
+/// additions per input value, with overlapping windows). With ties the first maximum in (ky, kx) order wins on
+/// every backend; with NaN the first NaN wins.
+let private maxPool (g: Kernels.Conv2dGeometry) batch (inputs: string) =
+    { Name = sprintf "MaxPool2dForward/Backward %s inputs=%s" (describe g batch) inputs
+      Run = fun backend ->
+        let x = matrix 161UL 2.0 batch g.ImageSize
+        match inputs with
+        | "ties" -> for i in 0 .. x.Length - 1 do x.Data[i] <- round (x.Data[i] * 1.5f)
+        | "NaN" -> for i in 0 .. 13 .. x.Length - 1 do x.Data[i] <- Single.NaN
+        | _ -> ()
+        let out = backend.Allocate(batch, g.OutImageSize)
+        let argmax = backend.AllocateIndices(batch * g.OutImageSize)
+        backend.MaxPool2dForward(g, up backend x, out, argmax)
+        let where = Array.zeroCreate argmax.Length
+        backend.DownloadIndices(argmax, Span where)
+        let dy = matrix 162UL 2.0 batch g.OutImageSize
+        let dx = backend.FromMatrix(matrix 163UL 1.0 batch g.ImageSize)
+        backend.MaxPool2dBackward(g, up backend dy, argmax, dx)
+        let scale = Kernels.ConvReference.MaxPool2dBackward(g, dy.Data |> Array.map (fun v -> abs (float v)), where, batch)
+        let k = float (g.KernelH * g.KernelW)
+        [ exact "output" (backend.ToArray out)
+          { Label = "argmax"; Values = Array.map float where; Tolerance = fun _ -> 0.0 }
+          { Label = "gradInput"; Values = down backend dx; Tolerance = fun i -> 2.0 * k * u * scale[i] } ] }
+
+/// AvgPool2d forward (KernelH·KernelW float32 additions, one division) and backward (as many divided terms added).
+let private avgPool (g: Kernels.Conv2dGeometry) batch =
+    { Name = sprintf "AvgPool2dForward/Backward %s" (describe g batch)
+      Run = fun backend ->
+        let x = matrix 171UL 2.0 batch g.ImageSize
+        let out = backend.FromMatrix(matrix 172UL 1.0 batch g.OutImageSize)
+        backend.AvgPool2dForward(g, up backend x, out)
+        let dy = matrix 173UL 2.0 batch g.OutImageSize
+        let dx = backend.FromMatrix(matrix 174UL 1.0 batch g.ImageSize)
+        backend.AvgPool2dBackward(g, up backend dy, dx)
+        let k = float (g.KernelH * g.KernelW)
+        let fScale = absScale (fun a -> Kernels.ConvReference.AvgPool2dForward(g, a, batch)) x.Data
+        let bScale = absScale (fun a -> Kernels.ConvReference.AvgPool2dBackward(g, a, batch)) dy.Data
+        [ { Label = "output"; Values = down backend out; Tolerance = fun i -> 2.0 * (k + 1.0) * u * fScale[i] }
+          { Label = "gradInput"; Values = down backend dx; Tolerance = fun i -> 2.0 * (k + 1.0) * u * bScale[i] } ] }
+
+let private convOperations =
+    [ for g, batch in convGeometries do
+        yield im2colCol2im g batch
+      for g, batch in poolGeometries do
+        for inputs in [ "random"; "ties"; "NaN" ] do
+            yield maxPool g batch inputs
+        yield avgPool g batch ]
+
 /// The table: every operation of Backend<T> with the cases that matter.
 let operations : Operation list =
     [ for shape in [ 1, 1, 1; 3, 5, 1; 17, 9, 33; 129, 257, 70; 33, 65, 300 ] do
@@ -278,7 +372,8 @@ let operations : Operation list =
       for kind in [ LossKind.Logistic; LossKind.Exponential; LossKind.Squared; LossKind.Hinge ] do
         yield loss kind 9 1
       yield regressionLoss 6 2
-      yield gather ]
+      yield gather
+      yield! convOperations ]
 
 let private compare (op: Operation) (got: Output list) (expected: Output list) =
     Expect.equal (got |> List.map _.Label) (expected |> List.map _.Label) "same outputs"
@@ -338,6 +433,52 @@ let private referenceLaws =
                     Expect.equal d[i] (float32 (2.0 * ActivationMath.Derivative(act, float pre.Data[i]))) (sprintf "%A at %g" act pre.Data[i])
     ]
 
+/// Convolution and pooling: the adjoint law of the specification, and the argument checks every backend shares.
+let private convLaws =
+    let checks (name: string) (backend: Backend<float32>) =
+        let g = geometry 2 5 6 (3, 3) (2, 2) (1, 1)
+        let message (f: unit -> unit) = (BoundLab.Numerics.Tests.TestUtil.throwsOf<ArgumentException> f name).Message
+        testList name [
+            testCase "Im2Col and Col2Im check both shapes" <| fun () ->
+                let m1 = message (fun () -> backend.Im2Col(g, backend.Allocate(2, 61), backend.Allocate(18, 18)))
+                Expect.stringContains m1 "input is 2×61; allowed: B×60" "input width"
+                let m2 = message (fun () -> backend.Col2Im(g, backend.Allocate(17, 18), backend.Allocate(2, 60)))
+                Expect.stringContains m2 "cols is 17×18; allowed: 18×18" "cols rows = B·OutH·OutW"
+            testCase "pooling refuses padding above kernel/2 and a wrong output shape" <| fun () ->
+                let bad = geometry 1 4 4 (2, 2) (2, 2) (2, 0)
+                let m1 = message (fun () -> backend.AvgPool2dForward(bad, backend.Allocate(1, 16), backend.Allocate(1, bad.OutImageSize)))
+                Expect.stringContains m1 "allowed: padH ≤ kernelH/2" "padding"
+                let m2 = message (fun () -> backend.AvgPool2dForward(g, backend.Allocate(2, 60), backend.Allocate(2, 17)))
+                Expect.stringContains m2 "output is 2×17; allowed: 2×18" "output shape"
+            testCase "MaxPool2dBackward refuses an arg-max index outside its image" <| fun () ->
+                // 2 images of 60 values pooled to 18 each: outputs 18 … 35 must point into image 1, [60, 120).
+                let argmax = backend.AllocateIndices 36
+                backend.UploadIndices(ReadOnlySpan(Array.init 36 (fun i -> if i = 20 then 5 else (i / 18) * 60)), argmax)
+                let m = message (fun () -> backend.MaxPool2dBackward(g, backend.Allocate(2, 18), argmax, backend.Allocate(2, 60)))
+                Expect.stringContains m "argmax[20] is 5; allowed: an index into image 1, 60 ≤ index < 120" "names the index and its image"
+            testCase "a view of the input is refused as the output (the kernels read one while writing the other)" <| fun () ->
+                let x = backend.Allocate(2, 60)
+                let m = message (fun () -> backend.Col2Im(geometry 2 5 6 (1, 1) (1, 1) (0, 0), backend.View(x, 60, 2), x))
+                Expect.stringContains m "input" "names the tensor"
+        ]
+    testList "convolution and pooling laws and checks" [
+        testCase "Col2Im is the adjoint of Im2Col: ⟨Im2Col x, c⟩ = ⟨x, Col2Im c⟩ (float64 reference)" <| fun () ->
+            let r = ReferenceBackend<float>.Instance
+            for g, batch in convGeometries do
+                let x = r.FromArray(ReadOnlySpan(uniform 181UL 1.0 (batch * g.ImageSize) |> Array.map float))
+                let xs = r.View(x, batch, g.ImageSize)
+                let c = r.FromArray(ReadOnlySpan(uniform 182UL 1.0 (batch * g.OutPixels * g.PatchSize) |> Array.map float))
+                let cs = r.View(c, batch * g.OutPixels, g.PatchSize)
+                let ix = r.Allocate(batch * g.OutPixels, g.PatchSize)
+                r.Im2Col(g, xs, ix)
+                let cx = r.Allocate(batch, g.ImageSize)
+                r.Col2Im(g, cs, cx)
+                let lhs, rhs = r.Dot(ix, cs), r.Dot(xs, cx)
+                Expect.floatClose Accuracy.high lhs rhs (describe g batch)
+        checks "reference" ReferenceBackend<float32>.Instance
+        checks "cpu" (CpuBackend(2) :> Backend<float32>)
+    ]
+
 /// CpuBackend promises bit-identical results whatever its thread count: every row of the table, 1 vs 2 threads.
 let private cpuThreadsAgree =
     testCase "cpu: 1 thread and 2 threads give the same bits on every operation" <| fun () ->
@@ -350,6 +491,7 @@ let private cpuThreadsAgree =
 let tests =
     testList "Numerics.Backends.Conformance" [
         referenceLaws
+        convLaws
         conformance "cpu, 1 thread" (fun () -> CpuBackend(1) :> Backend<float32>)
         conformance "cpu, 2 threads" (fun () -> CpuBackend(2) :> Backend<float32>)
         cpuThreadsAgree

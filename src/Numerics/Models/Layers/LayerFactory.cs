@@ -32,6 +32,14 @@ public static class LayerFactory
                 return new ActivationLayer<T>(backend, a);
             case ResidualSpec r:
                 return new Residual<T>(backend, r, ref index);
+            case Conv2dSpec c:
+                return new Conv2d<T>(backend, c, ++index);
+            case PoolSpec { Kind: PoolKind.Max } p:
+                return new MaxPool2d<T>(backend, p);
+            case PoolSpec { Kind: PoolKind.Average } p:
+                return new AvgPool2d<T>(backend, p);
+            case FlattenSpec f:
+                return new Flatten<T>(backend, f);
             default:
                 throw new ArgumentException($"no layer implements {spec.GetType().Name}.", nameof(spec));
         }
