@@ -77,6 +77,12 @@ public static class Loss
         double total = 0, scale = 1.0 / rows;
         Span<double> f = k <= 256 ? stackalloc double[k] : new double[k];
         Span<double> g = k <= 256 ? stackalloc double[k] : new double[k];
+        Span<double> tRow = k <= 256 ? stackalloc double[k] : new double[k];
+        if (targets is null)
+        {
+            tRow = [];
+        }
+
         for (int r = 0; r < rows; r++)
         {
             for (int j = 0; j < k; j++)
@@ -90,15 +96,15 @@ public static class Loss
                 throw new ArgumentOutOfRangeException(nameof(labels), y, $"label of row {r} is outside 0 … {Math.Max(k - 1, 1)}");
             }
 
-            total += kind switch
+            if (targets is not null)
             {
-                LossKind.CrossEntropy => CrossEntropy(f, y, g),
-                LossKind.Squared => Squared(f, y, targets, r, g),
-                LossKind.Hinge => k == 1 ? BinaryHinge(f[0], y, g) : MulticlassHinge(f, y, g),
-                LossKind.Logistic => Logistic(f[0], y, g),
-                LossKind.Exponential => Exponential(f[0], y, g),
-                _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a loss"),
-            };
+                for (int j = 0; j < k; j++)
+                {
+                    tRow[j] = double.CreateChecked(targets.Data[r * k + j]);
+                }
+            }
+
+            total += Row(kind, f, y, tRow, g);
             if (grad is not null)
             {
                 for (int j = 0; j < k; j++)
@@ -110,6 +116,18 @@ public static class Loss
 
         return total * scale;
     }
+
+    /// <summary>One row's loss ℓ(f, y) and its gradient g = ∂ℓ/∂f by the law of <paramref name="kind"/>
+    /// (<see cref="LossLaws"/>); <paramref name="target"/> is empty for classification (y is then the label).</summary>
+    public static double Row(LossKind kind, ReadOnlySpan<double> f, int y, ReadOnlySpan<double> target, Span<double> g) => kind switch
+    {
+        LossKind.CrossEntropy => LossLaws.CrossEntropy.Row(f, y, target, g),
+        LossKind.Squared => LossLaws.Squared.Row(f, y, target, g),
+        LossKind.Hinge => LossLaws.Hinge.Row(f, y, target, g),
+        LossKind.Logistic => LossLaws.Logistic.Row(f, y, target, g),
+        LossKind.Exponential => LossLaws.Exponential.Row(f, y, target, g),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a loss"),
+    };
 
     /// <summary>Number of misclassified rows: argmax (lowest index on ties) for k ≥ 2 outputs, f &gt; 0 ↔ class 1 for one output.</summary>
     public static int Errors<T>(Matrix<T> outputs, int[] labels) where T : unmanaged, IFloatingPointIeee754<T>
@@ -171,92 +189,5 @@ public static class Loss
         }
 
         return s;
-    }
-
-    private static double CrossEntropy(ReadOnlySpan<double> f, int y, Span<double> g)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double v in f)
-        {
-            max = Math.Max(max, v);
-        }
-
-        double z = 0;
-        for (int j = 0; j < f.Length; j++)
-        {
-            g[j] = Math.Exp(f[j] - max);
-            z += g[j];
-        }
-
-        for (int j = 0; j < f.Length; j++)
-        {
-            g[j] /= z;
-        }
-
-        g[y] -= 1;
-        return Math.Log(z) + max - f[y];
-    }
-
-    private static double Squared<T>(ReadOnlySpan<double> f, int y, Matrix<T>? targets, int row, Span<double> g)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        double s = 0;
-        for (int j = 0; j < f.Length; j++)
-        {
-            double t = targets is null
-                ? (f.Length == 1 ? 2 * y - 1 : (j == y ? 1 : 0))
-                : double.CreateChecked(targets.Data[row * f.Length + j]);
-            g[j] = f[j] - t;
-            s += g[j] * g[j];
-        }
-
-        return 0.5 * s;
-    }
-
-    private static double MulticlassHinge(ReadOnlySpan<double> f, int y, Span<double> g)
-    {
-        g.Clear();
-        int worst = -1;
-        for (int j = 0; j < f.Length; j++)
-        {
-            if (j != y && (worst < 0 || f[j] > f[worst]))
-            {
-                worst = j;
-            }
-        }
-
-        double loss = 1 + f[worst] - f[y];
-        if (loss <= 0)
-        {
-            return 0;
-        }
-
-        g[worst] = 1;
-        g[y] = -1;
-        return loss;
-    }
-
-    private static double BinaryHinge(double f, int y, Span<double> g)
-    {
-        double s = 2 * y - 1, m = s * f;
-        g[0] = m < 1 ? -s : 0;
-        return Math.Max(0, 1 - m);
-    }
-
-    private static double Logistic(double f, int y, Span<double> g)
-    {
-        double s = 2 * y - 1, m = s * f;
-        // ln(1 + e^{−m}) without overflow; d/dm = −σ(−m).
-        double loss = m > 0 ? Math.Log(1 + Math.Exp(-m)) : -m + Math.Log(1 + Math.Exp(m));
-        double sig = m >= 0 ? Math.Exp(-m) / (1 + Math.Exp(-m)) : 1 / (1 + Math.Exp(m));
-        g[0] = -s * sig;
-        return loss;
-    }
-
-    private static double Exponential(double f, int y, Span<double> g)
-    {
-        double s = 2 * y - 1, e = Math.Exp(-s * f);
-        g[0] = -s * e;
-        return e;
     }
 }

@@ -8,7 +8,9 @@ namespace BoundLab.Numerics.Optimizers;
 /// noise key (every random draw of the algorithm derives from it).</summary>
 /// <param name="Model">The model whose <see cref="Model{T}.Parameters"/> the algorithm updates.</param>
 /// <param name="NoiseKey">The run's key for the algorithm's noise.</param>
-public sealed record AlgorithmContext(Model<float> Model, RngKey NoiseKey)
+/// <param name="TrainingData">The training set, for algorithms that work on it directly rather than through the
+/// objective's gradient (ADMM); null when the caller has none.</param>
+public sealed record AlgorithmContext(Model<float> Model, RngKey NoiseKey, Data.Dataset? TrainingData = null)
 {
     /// <summary>The model's backend.</summary>
     public Backend<float> Backend => Model.Backend;
@@ -66,6 +68,9 @@ public abstract class Algorithm(AlgorithmContext context)
         return s;
     }
 
+    /// <summary>A named float32 tensor of a saved state.</summary>
+    protected static float[] Floats(AlgorithmState state, string name) => Array.ConvertAll(state.Tensor(name), v => (float)v);
+
     /// <summary>Throws unless <paramref name="state"/> belongs to this algorithm.</summary>
     protected void RequireOwn(AlgorithmState state)
     {
@@ -80,12 +85,12 @@ public abstract class Algorithm(AlgorithmContext context)
 /// <summary>An algorithm's named state: host tensors (momentum buffers, the perturbation anchor) and scalars
 /// (counters, the anchor loss). Checkpoints store it as it is; the names are the algorithm's.</summary>
 /// <param name="Algorithm">The algorithm's CLI name.</param>
-/// <param name="Tensors">Named float tensors, in the algorithm's order.</param>
+/// <param name="Tensors">Named tensors, in the algorithm's order (float64, so float32 and float64 states both round-trip exactly).</param>
 /// <param name="Scalars">Named scalars.</param>
 public sealed record AlgorithmState(string Algorithm, IReadOnlyList<NamedTensor> Tensors, IReadOnlyDictionary<string, double> Scalars)
 {
     /// <summary>The tensor called <paramref name="name"/>; a missing one is a corrupt checkpoint.</summary>
-    public float[] Tensor(string name) => Tensors.FirstOrDefault(t => t.Name == name)?.Values
+    public double[] Tensor(string name) => Tensors.FirstOrDefault(t => t.Name == name)?.Values
         ?? throw new InvalidDataException($"the checkpoint's {Algorithm} state has no tensor '{name}'.");
 
     /// <summary>The scalar called <paramref name="name"/>.</summary>
@@ -96,4 +101,11 @@ public sealed record AlgorithmState(string Algorithm, IReadOnlyList<NamedTensor>
 /// <summary>A named host tensor of an algorithm state.</summary>
 /// <param name="Name">The algorithm's name for it (e.g. "velocity.W1").</param>
 /// <param name="Values">The values.</param>
-public sealed record NamedTensor(string Name, float[] Values);
+public sealed record NamedTensor(string Name, double[] Values)
+{
+    /// <summary>A float32 tensor, widened exactly.</summary>
+    public static NamedTensor Of(string name, float[] values) => new(name, Array.ConvertAll(values, v => (double)v));
+
+    /// <summary>The values narrowed to float32 (exact for values that came from <see cref="Of"/>).</summary>
+    public float[] AsFloats() => Array.ConvertAll(Values, v => (float)v);
+}

@@ -65,7 +65,7 @@ public sealed class PerturbedGd : Algorithm
     public override AlgorithmState SaveState()
     {
         IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
-        NamedTensor[] tensors = _anchor is null ? [] : _anchor.Select((a, k) => new NamedTensor("anchor." + ps[k].Name, Context.Backend.ToArray(a))).ToArray();
+        NamedTensor[] tensors = _anchor is null ? [] : _anchor.Select((a, k) => NamedTensor.Of("anchor." + ps[k].Name, Context.Backend.ToArray(a))).ToArray();
         return new AlgorithmState(Name, tensors, new Dictionary<string, double>
         {
             ["anchor_loss"] = _anchorLoss,
@@ -92,7 +92,7 @@ public sealed class PerturbedGd : Algorithm
         _anchor = ps.Select(p => Context.Backend.Allocate(p.Value.Rows, p.Value.Cols)).ToArray();
         for (int k = 0; k < ps.Count; k++)
         {
-            Context.Backend.Upload(state.Tensor("anchor." + ps[k].Name), _anchor[k]);
+            Context.Backend.Upload(Floats(state, "anchor." + ps[k].Name), _anchor[k]);
         }
     }
 

@@ -47,7 +47,7 @@ public sealed class Sgd : Algorithm
     {
         IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
         return new AlgorithmState(Name,
-            _velocity.Select((v, k) => new NamedTensor("velocity." + ps[k].Name, Context.Backend.ToArray(v))).ToArray(),
+            _velocity.Select((v, k) => NamedTensor.Of("velocity." + ps[k].Name, Context.Backend.ToArray(v))).ToArray(),
             new Dictionary<string, double>());
     }
 
@@ -58,7 +58,7 @@ public sealed class Sgd : Algorithm
         IReadOnlyList<Parameter<float>> ps = Context.Model.Parameters;
         for (int k = 0; k < _velocity.Length; k++)
         {
-            Context.Backend.Upload(state.Tensor("velocity." + ps[k].Name), _velocity[k]);
+            Context.Backend.Upload(Floats(state, "velocity." + ps[k].Name), _velocity[k]);
         }
     }
 }

@@ -20,7 +20,7 @@ public sealed record CheckpointState(RunFingerprint Fingerprint, int CompletedEp
     long SamplesSeen, IReadOnlyList<EpochRecord> History, IReadOnlyList<StepRecord> Steps, int Format = Checkpoint.Format);
 
 /// <summary>A checkpoint folder: state.json, weights.bin (see <see cref="ModelFile"/>), algorithm.json (the algorithm's
-/// named scalars and the names and lengths of its tensors) and algorithm.bin (those tensors, float32).
+/// named scalars and the names and lengths of its tensors) and algorithm.bin (those tensors, float64 little-endian).
 /// Written into a sibling folder and swapped in, so an interruption leaves the previous checkpoint intact.</summary>
 public sealed class Checkpoint(string directory)
 {
@@ -186,7 +186,7 @@ public sealed class Checkpoint(string directory)
         }
 
         byte[] bin = File.ReadAllBytes(Path.Combine(dir, "algorithm.bin"));
-        long expected = file.Tensors.Sum(t => (long)t.Length * sizeof(float));
+        long expected = file.Tensors.Sum(t => (long)t.Length * sizeof(double));
         if (bin.Length != expected)
         {
             throw new InvalidDataException($"{dir}/algorithm.bin has {bin.Length} bytes; algorithm.json lists {expected}.");
@@ -196,9 +196,9 @@ public sealed class Checkpoint(string directory)
         var tensors = new List<NamedTensor>();
         foreach (TensorEntry t in file.Tensors)
         {
-            var values = new float[t.Length];
-            MemoryMarshal.Cast<byte, float>(bin.AsSpan(offset, t.Length * sizeof(float))).CopyTo(values);
-            offset += t.Length * sizeof(float);
+            var values = new double[t.Length];
+            MemoryMarshal.Cast<byte, double>(bin.AsSpan(offset, t.Length * sizeof(double))).CopyTo(values);
+            offset += t.Length * sizeof(double);
             tensors.Add(new NamedTensor(t.Name, values));
         }
 

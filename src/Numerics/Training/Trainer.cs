@@ -96,7 +96,7 @@ public sealed class Trainer
     {
         Model<float> initial = Model<float>.Create(_config.Model, _backend, _root.Split("init"), _config.Init, _config.InitStd);
         Model<float> net = initial.Clone();
-        Algorithm algorithm = _config.Algorithm.Create(new AlgorithmContext(net, _root.Split("noise")));
+        Algorithm algorithm = _config.Algorithm.Create(new AlgorithmContext(net, _root.Split("noise"), _data.Train));
         var train = new Objective<float>(net, _backend.Upload(_data.Train), _config.Loss);
         var test = new Objective<float>(net, _backend.Upload(_data.Test), _config.Loss);
         var history = new List<EpochRecord>();

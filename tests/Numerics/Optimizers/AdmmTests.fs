@@ -9,6 +9,7 @@ open BoundLab.Numerics.Models
 open BoundLab.Numerics.Random
 open BoundLab.Numerics.Backends
 open BoundLab.Numerics.Optimizers.Admm
+open BoundLab.Numerics.Tests.TestUtil
 
 let rand (rng: Random) r c scale = Matrix<float>.Build.Dense(r, c, fun _ _ -> scale * (2.0 * rng.NextDouble() - 1.0))
 let inner (a: Matrix<float>) (b: Matrix<float>) = a.PointwiseMultiply(b).Enumerate() |> Seq.sum
@@ -163,6 +164,25 @@ let tests =
                 // float32 forward pass against the float64 one on the same (float32) weights.
                 Expect.floatClose { absolute = 1e-4; relative = 1e-4 } (float out.[i, 0]) expected.[0, i] $"sample {i}"
             Expect.equal r.History.Count 3 "three records"
+
+        testCase "ADMM as an algorithm of the run loop: same iterates as AdmmTrainer, and resume is bit-identical" <| fun () ->
+            let data = ProductData.Generate(DataOptions("product", TrainSize = 40, TestSize = 10, Seed = 5UL))
+            let spec = MlpSpec.Parse("2-6-5-1", Activation.Sigmoid, true)
+            let options = BoundLab.Numerics.Optimizers.Admm.AdmmAlgorithmOptions(BoundLab.Numerics.Models.Layers.SpecList<float>([ 1.0; 1.0; 1.0 ]), 1e-6)
+            let config epochs =
+                BoundLab.Numerics.Training.TrainConfig(ModelSpec.FromMlp spec, BoundLab.Numerics.Losses.LossKind.Squared, options,
+                    BoundLab.Numerics.Optimizers.Schedule(BoundLab.Numerics.Optimizers.ScheduleKind.Constant, 1.0), 40, epochs, 7UL,
+                    Initialization.LeCun, Threads = 1, RecordSteps = true)
+            let trained = BoundLab.Numerics.Training.Trainer(config 4, data).Run()
+            let initial = Model<float32>.Create(ModelSpec.FromMlp spec, CpuBackend(1), RngKey.FromSeed(7UL).Split("init"), Initialization.LeCun)
+            let direct = AdmmTrainer.Train(initial, data.Train, AdmmOptions([| 1.0; 1.0; 1.0 |], 1e-6, true), 4)
+            Expect.equal (trained.Model.Values()) (direct.Model.Values()) "the run loop's ADMM = AdmmTrainer, bit for bit"
+            Expect.equal trained.Steps.Count 4 "one step per epoch"
+            use dir = new TempDir()
+            let ck = BoundLab.Numerics.Training.Checkpoint(IO.Path.Combine(dir.Path, "ck"))
+            BoundLab.Numerics.Training.Trainer(config 2, data).Run(checkpoint = ck) |> ignore
+            let resumed = BoundLab.Numerics.Training.Trainer(config 4, data).Run(checkpoint = ck, resume = true)
+            Expect.equal (resumed.Model.Values()) (trained.Model.Values()) "resumed from W, V, U: bit-identical"
 
         testCase "the product data set: y = x₁x₂ on [−1, 1]², deterministic, 1000 + 1000 by default" <| fun () ->
             let d = ProductData.Generate(DataOptions("product", Seed = 9UL))
