@@ -1,7 +1,10 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace BoundLab.Numerics.Kernels;
 
+// Chellapilla, Puri & Simard (2006), High Performance Convolutional Neural Networks for Document Processing: unfold, then one matrix product.
 /// <summary>im2col and its adjoint col2im over NHWC batches: a 2-D convolution becomes one GEMM.
 /// <see cref="ConvReference"/> is their float64 specification.</summary>
 /// <remarks>
@@ -16,8 +19,9 @@ public static class Conv2d
 {
     /// <summary>cols[r, (ky·KernelW + kx)·C + c] = input(b, oy·StrideH − PadH + ky, ox·StrideW − PadW + kx, c), or 0
     /// where that pixel lies in the padding; row r = (b·OutH + oy)·OutW + ox. cols has B·OutH·OutW·PatchSize values.</summary>
-    /// <remarks>Exact copies (no arithmetic); rows are split across threads (0 = all processors). For each row and
-    /// each ky, the KernelW·C values are one contiguous run of the input row, copied at once.</remarks>
+    /// <remarks>Then out = cols · Wᵀ (W: OC × PatchSize, OHWI) is the convolution, already NHWC (see the class remarks).
+    /// Exact copies (no arithmetic); rows are split across threads (0 = all processors). For each row and each ky,
+    /// the KernelW·C values are one contiguous run of the input row, copied at once.</remarks>
     public static unsafe void Im2Col<T>(Conv2dGeometry geometry, ReadOnlySpan<T> input, int batch, Span<T> cols, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,30 +69,71 @@ public static class Conv2d
         }
     }
 
+    // Runs are short (KernelW·C values: 5 for LeNet's first layer), so they are copied element by element through
+    // refs rather than by a memmove call each; the public method has checked every length, so no index leaves its span.
     private static void Im2ColRows<T>(Conv2dGeometry g, ReadOnlySpan<T> input, Span<T> cols, int r0, int r1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = g.InChannels, run = g.KernelW * c;
+        ref T src0 = ref MemoryMarshal.GetReference(input);
+        ref T dst0 = ref MemoryMarshal.GetReference(cols);
+        int b = r0 / g.OutPixels, p = r0 - b * g.OutPixels, oy = p / g.OutW, ox = p - oy * g.OutW;
         for (int r = r0; r < r1; r++)
         {
-            int b = r / g.OutPixels, p = r - b * g.OutPixels, oy = p / g.OutW, ox = p - oy * g.OutW;
-            Span<T> row = cols.Slice(r * g.PatchSize, g.PatchSize);
             int x0 = ox * g.StrideW - g.PadW;
-            int kxLo = Math.Max(0, -x0), kxHi = Math.Min(g.KernelW, g.Width - x0);
+            int lo = Math.Max(0, -x0) * c, hi = Math.Min(g.KernelW, g.Width - x0) * c;
             for (int ky = 0; ky < g.KernelH; ky++)
             {
-                Span<T> dst = row.Slice(ky * run, run);
+                ref T dst = ref Unsafe.Add(ref dst0, (nint)r * g.PatchSize + ky * run);
                 int y = oy * g.StrideH - g.PadH + ky;
-                if (y < 0 || y >= g.Height || kxLo >= kxHi)
+                if (y < 0 || y >= g.Height || lo >= hi)
                 {
-                    dst.Clear();
+                    Zero(ref dst, run);
                     continue;
                 }
 
-                dst[..(kxLo * c)].Clear();
-                input.Slice(((b * g.Height + y) * g.Width + x0 + kxLo) * c, (kxHi - kxLo) * c).CopyTo(dst[(kxLo * c)..]);
-                dst[(kxHi * c)..].Clear();
+                Zero(ref dst, lo);
+                Copy(ref Unsafe.Add(ref src0, ((b * g.Height + y) * g.Width + x0) * c + lo), ref Unsafe.Add(ref dst, lo), hi - lo);
+                Zero(ref Unsafe.Add(ref dst, hi), run - hi);
             }
+
+            if (++ox == g.OutW)
+            {
+                ox = 0;
+                if (++oy == g.OutH)
+                {
+                    oy = 0;
+                    b++;
+                }
+            }
+        }
+    }
+
+    private static void Copy<T>(ref T src, ref T dst, int n) where T : unmanaged
+    {
+        if (n >= 32)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref src, n).CopyTo(MemoryMarshal.CreateSpan(ref dst, n));
+            return;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+        }
+    }
+
+    private static void Zero<T>(ref T dst, int n) where T : unmanaged
+    {
+        if (n >= 32)
+        {
+            MemoryMarshal.CreateSpan(ref dst, n).Clear();
+            return;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            Unsafe.Add(ref dst, i) = default;
         }
     }
 
