@@ -16,6 +16,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.MeasureCommand(),
         new BoundLab.Cli.Commands.CompressCommand(),
         new BoundLab.Cli.Commands.VerifyCommand(),
+        new BoundLab.Cli.Commands.ExportCommand(),
     ];
 
     /// <summary>Runs the command line; never throws.</summary>
