@@ -20,6 +20,8 @@ public static class CommandLine
         new BoundLab.Cli.Commands.CompressCommand(),
         new BoundLab.Cli.Commands.VerifyCommand(),
         new BoundLab.Cli.Commands.LandscapeCommand(),
+        new BoundLab.Cli.Commands.ExportCommand(),
+        new BoundLab.Cli.Commands.ImportCommand(),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for

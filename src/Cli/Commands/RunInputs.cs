@@ -94,6 +94,11 @@ internal sealed class RunInputs
         return filled;
     }
 
+    // The catalog's layer-wise inputs are those of a chain of dense layers; measures.json of a named model (a CNN, a
+    // residual MLP) lists its dense layers only, and products of their norms are not what those entries mean.
+    private UsageException NotAnMlp(BoundEntry entry)
+        => new($"--run: {entry.Id} takes the depth and per-layer norms of a plain MLP; {dir} is a {run.Config.Arch} run (give those inputs with --set if they apply).");
+
     private static bool IsMeasured(string name) =>
         name is "x_norm" or "frob_prod" or "spec_prod" or "frob_ratio_sum" || IsLayerInput(name, out _, out _);
 
@@ -108,7 +113,12 @@ internal sealed class RunInputs
             case "test_error" when classification: return (run.Results.TestError, "run.json test_error");
             case "k" when classification && run.Data.Classes is { } k && input.Meaning.StartsWith("number of classes", StringComparison.Ordinal):
                 return (k, "run.json data.classes");
-            case "depth": return (run.Config.Layers, "run.json arch (number of weight matrices)");
+            case "depth": return (run.Config.Layers ?? throw NotAnMlp(entry), "run.json arch (number of weight matrices)");
+        }
+
+        if (!run.Config.IsMlp && (IsMeasured(input.Name) && input.Name != "x_norm"))
+        {
+            throw NotAnMlp(entry);
         }
 
         if (measures is null) return null;

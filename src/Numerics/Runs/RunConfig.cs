@@ -23,8 +23,11 @@ public sealed record RunConfig(string Data, int? TrainSize, int? TestSize, strin
     /// <summary>The label-noise fraction (0 where the run records none).</summary>
     public double LabelNoise => Gradient?.LabelNoise ?? 0;
 
-    /// <summary>The number of weight matrices of <see cref="Arch"/>.</summary>
-    public int Layers => Arch.Split('-').Length - 1;
+    /// <summary>The number of weight matrices of <see cref="Arch"/>; null for a named model (lenet, resmlp-…).</summary>
+    public int? Layers => IsMlp ? Arch.Split('-').Length - 1 : null;
+
+    /// <summary>Whether <see cref="Arch"/> is a plain MLP's widths ("784-512-10"), not a named model ("lenet", "resmlp-256x4").</summary>
+    public bool IsMlp => Arch.Split('-').All(p => p.Length > 0 && p.All(char.IsAsciiDigit));
 }
 
 /// <summary>The config keys of a run trained by a gradient method (sgd, gd, sgld, pgd).</summary>

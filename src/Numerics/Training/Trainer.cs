@@ -154,7 +154,9 @@ public sealed class Trainer
             // the first non-finite loss, and nothing non-finite may reach the history or a checkpoint.
             CheckFiniteAfter("training-set", trainLoss, trainError, epoch, step - 1);
             CheckFiniteAfter("test-set", testLoss, testError, epoch, step - 1);
-            history.Add(new EpochRecord(epoch + 1, lr, lossSum / lossCount, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
+            // TrainLoss is the full training set's mean loss at the end of the epoch, like TrainError (not the running
+            // mean of the minibatch losses during the epoch, which the progress bar shows).
+            history.Add(new EpochRecord(epoch + 1, lr, trainLoss, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
             onEpoch?.Invoke(history[^1]);
             checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, algorithm.SaveState());
         }
