@@ -4,7 +4,8 @@ namespace BoundLab.Numerics.Training;
 /// squared errors ‖f(x) − y‖² averaged over samples (regression).</summary>
 /// <param name="Epoch">1-based epoch.</param>
 /// <param name="LearningRate">η used during the epoch.</param>
-/// <param name="TrainLoss">Mean minibatch loss during the epoch (the loss that was optimized).</param>
+/// <param name="TrainLoss">Mean loss over the whole training set at the end of the epoch (as TrainError; the running mean of
+/// the minibatch losses is what the progress bar shows during the epoch).</param>
 /// <param name="TrainError">Error on the whole training set at the end of the epoch.</param>
 /// <param name="TestLoss">Mean loss on the test set at the end of the epoch.</param>
 /// <param name="TestError">Error on the test set at the end of the epoch.</param>

@@ -134,15 +134,13 @@ public sealed class Trainer
         {
             var clock = Stopwatch.StartNew();
             double lr = _config.Schedule.At(epoch);
-            double lossSum;
-            int lossCount;
             if (algorithm.FullBatch)
             {
-                (lossSum, lossCount, stopped) = FullBatchStep(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
+                stopped = FullBatchStep(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
             }
             else
             {
-                (lossSum, lossCount) = MinibatchEpoch(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
+                MinibatchEpoch(train, algorithm, lr, epoch, ref step, steps, progress, cancel);
             }
 
             samples += _data.Train.Count;
@@ -164,7 +162,7 @@ public sealed class Trainer
         return new TrainResult(net, initial, history, steps, seconds, samples, stopped);
     }
 
-    private (double LossSum, int Count) MinibatchEpoch(Objective<float> train, Algorithm algorithm, double lr, int epoch,
+    private void MinibatchEpoch(Objective<float> train, Algorithm algorithm, double lr, int epoch,
         ref long step, List<StepRecord> steps, IProgress<TrainProgress>? progress, CancellationToken cancel)
     {
         int n = _data.Train.Count;
@@ -188,12 +186,11 @@ public sealed class Trainer
             progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, b + 1, stepsPerEpoch, lossSum / (b + 1)));
         }
 
-        return (lossSum, stepsPerEpoch);
     }
 
     // One step of a full-batch algorithm: the gradient of the mean loss over the whole training set, accumulated
     // chunk by chunk in a fixed order.
-    private (double LossSum, int Count, bool Stopped) FullBatchStep(Objective<float> train, Algorithm algorithm, double lr, int epoch,
+    private bool FullBatchStep(Objective<float> train, Algorithm algorithm, double lr, int epoch,
         ref long step, List<StepRecord> steps, IProgress<TrainProgress>? progress, CancellationToken cancel)
     {
         int chunk = _config.BatchSize;
@@ -206,7 +203,7 @@ public sealed class Trainer
         }, lr, step, _config.RecordSteps));
         if (r.Stopped)
         {
-            return (r.Loss, 1, true);
+            return true;
         }
 
         if (_config.RecordSteps)
@@ -216,7 +213,7 @@ public sealed class Trainer
 
         step++;
         progress?.Report(new TrainProgress(epoch + 1, _config.Epochs, 1, 1, r.Loss));
-        return (r.Loss, 1, false);
+        return false;
     }
 
     private static void CheckFiniteAfter(string what, double loss, double error, int epoch, long lastStep)
