@@ -132,6 +132,9 @@ public sealed record RunFingerprint(IReadOnlyList<FingerprintField> Fields)
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+        string s => s,
+        // Lists (ADMM's β₁ … β_N) by their elements, so a changed element is a changed field.
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(Format)) + "]",
         _ => value.ToString() ?? "(none)",
     };
 

@@ -202,6 +202,17 @@ let checkpointTests =
             Expect.isEmpty (RunFingerprint.Of(config "sgd" 5 2, split, null).Compare a) "threads and epochs do not change the result"
             Expect.isTrue (a.Fields |> Seq.exists (fun f -> f.Name = "Numerics")) "the numerics build"
 
+        testCase "the fingerprint covers list-valued algorithm options element by element (ADMM's β) and the layers" <| fun () ->
+            let admm (b2: float) =
+                TrainConfig(mlp "20-8-4", LossKind.Squared,
+                            BoundLab.Numerics.Optimizers.Admm.AdmmAlgorithmOptions(BoundLab.Numerics.Models.Layers.SpecList<float>([ 1.0; b2 ]), 1e-6),
+                            Schedule(ScheduleKind.Constant, 1.0), 32, 1, 1UL)
+            let names (a: TrainConfig) (b: TrainConfig) = [ for d in RunFingerprint.Of(a, split, null).Compare(RunFingerprint.Of(b, split, null)) -> d.Name ]
+            Expect.equal (names (admm 2.0) (admm 1.0)) [ "Algorithm.Beta" ] "β₂ changed"
+            Expect.isEmpty (names (admm 1.0) (admm 1.0)) "same β, same fingerprint"
+            let resmlp (w: int) = TrainConfig(ModelSpec.ResMlp(20, w, 2, 4), LossKind.CrossEntropy, SgdOptions(), Schedule(ScheduleKind.Constant, 0.1), 32, 1, 1UL)
+            Expect.equal (names (resmlp 8) (resmlp 16)) [ "Model.Name"; "Model" ] "a named model: its name and its layers"
+
         testCase "divergence right after a full-batch step stops before any checkpoint is written" <| fun () ->
             let dir = tempDir ()
             try
