@@ -1,0 +1,103 @@
+using static BoundLab.Numerics.Kernels.SgemmMicroKernel;
+
+namespace BoundLab.Numerics.Kernels;
+
+// The small-C, deep-k case (a convolution's weight gradient gradOutᵀ·cols: 6 × 25 with k = 100352 for LeNet's first layer).
+internal static unsafe partial class SgemmDriver
+{
+    /// <summary>Slices computed in parallel before they are folded into C (bounds the partial buffer to
+    /// Window·m·n floats).</summary>
+    internal const int SplitWindow = 32;
+
+    /// <summary>Largest m·n for which the k slices are split across threads.</summary>
+    internal const int SplitMaxOutput = 1 << 14;
+
+    [ThreadStatic]
+    private static float[]? t_partials;
+
+    /// <summary>Whether the k slices are split across threads: 2 or more threads, at least 4 slices (k ≥ 769), C of at
+    /// most 16384 values and n ≤ NC, and a tile grid too small to keep every thread busy (fewer than 4 tiles per thread).</summary>
+    internal static bool SplitKApplies(int m, int n, int k, int threads)
+    {
+        int slices = (k + KC - 1) / KC;
+        long tiles = (long)((m + MR - 1) / MR) * ((n + NR - 1) / NR);
+        return threads > 1 && slices >= 4 && (long)m * n <= SplitMaxOutput && n <= NC && tiles < 4L * threads;
+    }
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C with the k slices shared out: each slice's raw sums (an FMA chain from
+    /// zero, by the packed kernel) go to a buffer of their own, and are then folded into C in slice order with the
+    /// packed path's arithmetic — <c>C = alpha·acc₀</c> or <c>fma(β, C, alpha·acc₀)</c>, then <c>fma(1, C, alpha·accₛ)</c>.</summary>
+    /// <remarks>The slices depend on k alone and the fold order is fixed, so the result is <see cref="RunPacked"/>'s
+    /// bit for bit whatever the thread count or the assignment of slices to threads.</remarks>
+    private static void RunSplitK(bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta,
+        float[] c, int cOffset, int ldc, int threads, bool useAvx512)
+    {
+        int kStep = SliceDepth(k), slices = (k + kStep - 1) / kStep, size = m * n;
+        float[] partials = t_partials is { } p && p.Length >= SplitWindow * size ? p
+            : t_partials = GC.AllocateUninitializedArray<float>(SplitWindow * size, pinned: true);
+        fixed (float* pa0 = a, pb0 = b, pc0 = c, pp = partials)
+        {
+            nint pa = (nint)(pa0 + aOffset), pb = (nint)(pb0 + bOffset), ppart = (nint)pp;
+            float* pc = pc0 + cOffset;
+            for (int w0 = 0; w0 < slices; w0 += SplitWindow)
+            {
+                int count = Math.Min(SplitWindow, slices - w0), next = 0, first = w0;
+                WorkerPool.Run(Math.Min(threads, count), _ =>
+                {
+                    int s;
+                    while ((s = Interlocked.Increment(ref next) - 1) < count)
+                    {
+                        int p0 = (first + s) * kStep;
+                        SlicePartial(transA, transB, m, n, p0, Math.Min(kStep, k - p0), (float*)pa, lda, (float*)pb, ldb,
+                            (float*)ppart + s * size, useAvx512);
+                    }
+                });
+
+                for (int s = 0; s < count; s++)
+                {
+                    Fold(m, n, alpha, w0 + s == 0 ? beta : 1f, pp + s * size, pc, ldc);
+                }
+            }
+        }
+    }
+
+    // dst (m×n, row stride n) = the raw FMA chains of op(A)[:, p0 .. p0+kc]·op(B)[p0 .. p0+kc, :].
+    private static void SlicePartial(bool transA, bool transB, int m, int n, int p0, int kc, float* a, int lda,
+        float* b, int ldb, float* dst, bool useAvx512)
+    {
+        float* bufB = Scratch(out float* bufA);
+        SgemmPacking.PackB(transB, b, ldb, p0, kc, 0, n, bufB);
+        for (int ir = 0; ir < m; ir += MR)
+        {
+            int rows = Math.Min(MR, m - ir);
+            SgemmPacking.PackA(transA, a, lda, ir, rows, p0, kc, bufA);
+            float* bs = bufB;
+            for (int jr = 0; jr < n; jr += NR, bs += kc * NR)
+            {
+                int cols = Math.Min(NR, n - jr);
+                if (rows == MR && cols == NR)
+                {
+                    Tile(useAvx512, kc, bufA, bs, dst + ir * n + jr, n, 1f, 0f);
+                }
+                else
+                {
+                    EdgeTile(useAvx512, kc, bufA, bs, dst + ir * n + jr, n, rows, cols, 1f, 0f);
+                }
+            }
+        }
+    }
+
+    // C = r (β = 0) or fma(β, C, r) with r = alpha·partial, element by element as the packed kernel's write-back.
+    private static void Fold(int m, int n, float alpha, float beta, float* partial, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++, partial += n, c += ldc)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                float r = partial[j] * alpha;
+                c[j] = beta == 0f ? r : MathF.FusedMultiplyAdd(beta, c[j], r);
+            }
+        }
+    }
+}
