@@ -13,8 +13,9 @@ namespace BoundLab.Numerics.Kernels;
 /// element of C is the same FMA chain whatever the thread count; threads only choose which tiles they own.
 /// Routing by shape (<see cref="Run"/>), each route giving <see cref="RunPacked"/>'s bits exactly: A not transposed
 /// with n ≤ 16, k ≤ 4096, m ≥ 8 → <see cref="SgemmThin"/> (no packing of A, one or two 8-float accumulators per row);
-/// else, on 2+ threads, at least 4 k slices, m·n ≤ 16384, n ≤ NC and fewer than 4 tiles per thread → the k slices
-/// split across threads (<see cref="SplitKApplies"/>); else the packed loop nest.
+/// else at least 4 k slices, m·n ≤ 16384, n ≤ NC, and m ≤ 16 or fewer than 4 tiles per thread → the k slices computed
+/// apart (on any thread count, two rows at a time for m ≤ 16) and folded in order (<see cref="SplitKApplies"/>); else
+/// the packed loop nest.
 /// </remarks>
 internal static unsafe partial class SgemmDriver
 {
