@@ -231,6 +231,17 @@ let tests =
                 Expect.equal (bits32 (im2col g x32 s.B 1)) (bits32 (Array.map float32 expected)) (sprintf "float32 %O" s)
                 Expect.equal (bits64 (im2col g x64 s.B 1)) (bits64 expected) (sprintf "float64 %O" s)
 
+        testCase "Im2Col on LeNet's geometries equals the reference exactly on 1, 2 and 3 threads" <| fun () ->
+            // The vector copies over-run a window's run inside the thread's own rows: a piece boundary must not let one
+            // thread's over-run land on another's rows (odd batches give uneven pieces), nor the last run read past x.
+            for g, batch in [ Conv2dGeometry(1, 28, 28, 5, 5, 1, 1, 2, 2), 7; Conv2dGeometry(6, 14, 14, 5, 5), 5
+                              Conv2dGeometry(1, 9, 7, 3, 3), 3; Conv2dGeometry(2, 6, 5, 2, 2, 1, 1, 1, 0), 11 ] do
+                let x32, x64 = data32 21UL (batch * g.ImageSize)
+                let expected = bits32 (Array.map float32 (ConvReference.Im2Col(g, x64, batch)))
+                for t in [ 1; 2; 3 ] do
+                    Expect.equal (bits32 (im2col g x32 batch t)) expected (sprintf "%O batch %d, %d threads" g batch t)
+                    Expect.equal (bits64 (im2col g x64 batch t)) (bits64 (ConvReference.Im2Col(g, x64, batch))) "float64"
+
         testCase "Col2Im matches the reference (float64 exactly: same summation order)" <| fun () ->
             for s in convShapes do
                 let g = s.Geometry
