@@ -295,13 +295,15 @@ let tests =
             let out, arg = maxFwd g (Array.create 4 -infinityf) 1 1
             Expect.equal out (Array.create 4 -infinityf) "all −∞"
             Expect.equal arg [| 0; 0; 0; 0 |] "the first image pixel of each window, not the padding"
-            // The same rule on the 8-lane float32 path (C = 9: one vector and a scalar channel), ties and NaNs mixed in.
-            let g = Conv2dGeometry(9, 6, 5, 3, 3, 1, 2, 1, 1)
-            let x64 = gaussian 16UL g.ImageSize |> Array.mapi (fun i v -> if i % 7 = 3 then nan else Math.Round v)
-            let struct (expected, expectedArg) = ConvReference.MaxPool2dForward(g, x64, 1)
-            let out, arg = maxFwd g (Array.map float32 x64) 1 1
-            Expect.equal arg expectedArg "indices"
-            Expect.equal (bits64 (Array.map float out)) (bits64 expected) "values (NaN bits included)"
+            // The same rule on the 8-lane and 4-lane float32 paths (C = 9: one 8-lane vector and a scalar channel;
+            // C = 6, LeNet's: one 4-lane vector and two scalar channels; C = 13: 8 + 4 + 1), ties and NaNs mixed in.
+            for c in [ 9; 6; 13 ] do
+                let g = Conv2dGeometry(c, 6, 5, 3, 3, 1, 2, 1, 1)
+                let x64 = gaussian 16UL g.ImageSize |> Array.mapi (fun i v -> if i % 7 = 3 then nan else Math.Round v)
+                let struct (expected, expectedArg) = ConvReference.MaxPool2dForward(g, x64, 1)
+                let out, arg = maxFwd g (Array.map float32 x64) 1 1
+                Expect.equal arg expectedArg (sprintf "indices, C = %d" c)
+                Expect.equal (bits64 (Array.map float out)) (bits64 expected) (sprintf "values (NaN bits included), C = %d" c)
 
         testCase "MaxPool2d backward equals float64 finite differences away from ties" <| fun () ->
             for s in poolShapes |> List.filter (fun s -> s.C <= 5 && s.K > 1) do
