@@ -13,7 +13,8 @@ namespace BoundLab.Numerics.Kernels;
 /// element of C is the same FMA chain whatever the thread count; threads only choose which tiles they own.
 /// Routing by shape (<see cref="Run"/>), each route giving <see cref="RunPacked"/>'s bits exactly: A not transposed
 /// with n ≤ 16, k ≤ 4096, m ≥ 8 → <see cref="SgemmThin"/> (no packing of A, one or two 8-float accumulators per row);
-/// else at least 4 k slices, m·n ≤ 16384, n ≤ NC, and m ≤ 16 or fewer than 4 tiles per thread → the k slices computed
+/// else m ≥ 1024, 16 &lt; n ≤ NC, k ≤ 32 → one packed op(B), two rows of C at a time from A in place
+/// (<see cref="SmallKApplies"/>); else at least 4 k slices, m·n ≤ 16384, n ≤ NC, and m ≤ 16 or fewer than 4 tiles per thread → the k slices computed
 /// apart (on any thread count, two rows at a time for m ≤ 16) and folded in order (<see cref="SplitKApplies"/>); else
 /// the packed loop nest.
 /// </remarks>
@@ -43,6 +44,10 @@ internal static unsafe partial class SgemmDriver
         else if (SgemmThin.Applies(transA, m, n, k))
         {
             SgemmThin.Run(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads);
+        }
+        else if (SmallKApplies(m, n, k))
+        {
+            RunSmallK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads);
         }
         else if (SplitKApplies(m, n, k, threads))
         {

@@ -94,13 +94,16 @@ let private mlpShapes =
 
 /// Odd shapes on either side of each route's bounds: the thin path (n ≤ 16, k ≤ 4096, m ≥ 8; n = 8 and 16 take the
 /// vector write-back, several k slices, row remainders) and the split-k path (m·n ≤ 16384, ≥ 4 slices; two rows at a
-/// time for m ≤ 16, odd m included, several 32-column slivers; the packed tiles above).
+/// time for m ≤ 16, odd m included, several 32-column slivers; the packed tiles above) and the tall-and-shallow path
+/// (m ≥ 1024, 16 < n ≤ 512, k ≤ 32; odd m, partial slivers, and the shapes just outside).
 let private routeShapes =
     [ 8, 1, 1, false, false; 13, 7, 3, false, true; 37, 8, 300, false, true; 41, 9, 257, false, false; 9, 16, 600, false, true
       1031, 15, 25, false, true; 600, 16, 4096, false, false; 7, 5, 50, false, true; 19, 17, 30, false, true
       5, 7, 2000, true, false; 17, 33, 1500, true, false; 6, 25, 1025, false, true; 13, 40, 3000, true, true
       3, 1, 769, false, false; 16, 150, 768, true, false; 90, 180, 1100, true, false; 16, 150, 1025, true, false
-      11, 70, 900, true, false; 1, 33, 1200, false, false; 17, 20, 1000, true, false ]
+      11, 70, 900, true, false; 1, 33, 1200, false, false; 17, 20, 1000, true, false
+      1025, 33, 7, false, false; 2000, 17, 32, true, false; 1500, 100, 1, false, true; 1023, 40, 5, false, false
+      1031, 64, 33, false, false ]
 
 [<Tests>]
 let tests =
