@@ -64,7 +64,7 @@ internal static unsafe partial class SgemmDriver
             float* bs = bufB;
             for (int jr = 0; jr < n; jr += NR, bs += k * NR)
             {
-                TwoRows(k, a + i * stepI, stepP, two ? stepI : 0, bs, tmp, two ? NR : 0);
+                TwoRows(k, a + i * stepI, stepP, two ? stepI : 0, bs, NR, tmp, two ? NR : 0);
                 int cols = Math.Min(NR, n - jr);
                 WriteBack(tmp, c + (nint)i * ldc + jr, cols, alpha, beta);
                 if (two)

@@ -40,6 +40,7 @@ internal static unsafe partial class SgemmDriver
         float[] c, int cOffset, int ldc, int threads, bool useAvx512)
     {
         int ld = (n + NR - 1) / NR * NR;
+        long bAvailable = b.Length - bOffset;
         int kStep = SliceDepth(k), slices = (k + kStep - 1) / kStep, size = m * ld;
         float[] partials = t_partials is { } p && p.Length >= SplitWindow * size ? p
             : t_partials = GC.AllocateUninitializedArray<float>(SplitWindow * size, pinned: true);
@@ -57,7 +58,7 @@ internal static unsafe partial class SgemmDriver
                     {
                         int p0 = (first + s) * kStep;
                                 SlicePartial(transA, transB, m, n, p0, Math.Min(kStep, k - p0), (float*)pa, lda, (float*)pb, ldb,
-                            (float*)ppart + s * size, ld, useAvx512);
+                            bAvailable, (float*)ppart + s * size, ld, useAvx512);
                     }
                 });
 
@@ -71,10 +72,17 @@ internal static unsafe partial class SgemmDriver
 
     // dst (m×n, row stride ld ≥ n rounded up to NR) = the raw FMA chains of op(A)[:, p0 .. p0+kc]·op(B)[p0 .. p0+kc, :].
     private static void SlicePartial(bool transA, bool transB, int m, int n, int p0, int kc, float* a, int lda,
-        float* b, int ldb, float* dst, int ld, bool useAvx512)
+        float* b, int ldb, long bAvailable, float* dst, int ld, bool useAvx512)
     {
         float* bufB = Scratch(out float* bufA);
-        SgemmPacking.PackB(transB, b, ldb, p0, kc, 0, n, bufB);
+        // B not transposed, its slice's rows then readable 32 wide (the last sliver's spare lanes inside the array):
+        // read in place, else packed into zero-padded slivers.
+        bool inPlace = m <= SplitSmallM && !transB && (long)(p0 + kc - 1) * ldb + (n + NR - 1) / NR * NR <= bAvailable;
+        if (!inPlace)
+        {
+            SgemmPacking.PackB(transB, b, ldb, p0, kc, 0, n, bufB);
+        }
+
         if (m <= SplitSmallM)
         {
             // op(A)(i, p) = a[p·lda + i] (transposed) or a[i·lda + p].
@@ -82,10 +90,11 @@ internal static unsafe partial class SgemmDriver
             float* a0 = a + p0 * stepP;
             for (int ir = 0; ir < m; ir += 2)
             {
-                float* bs = bufB;
-                for (int jr = 0; jr < n; jr += NR, bs += kc * NR)
+                for (int jr = 0; jr < n; jr += NR)
                 {
-                    TwoRows(kc, a0 + ir * stepI, stepP, m - ir > 1 ? stepI : 0, bs, dst + ir * ld + jr, m - ir > 1 ? ld : 0);
+                    float* bs = inPlace ? b + (nint)p0 * ldb + jr : bufB + jr * kc;
+                    TwoRows(kc, a0 + ir * stepI, stepP, m - ir > 1 ? stepI : 0, bs, inPlace ? ldb : NR, dst + ir * ld + jr,
+                        m - ir > 1 ? ld : 0);
                 }
             }
 
@@ -112,15 +121,16 @@ internal static unsafe partial class SgemmDriver
         }
     }
 
-    // Two rows (the second at a + stepI; stepI = 0 computes the first twice and ldd = 0 stores it twice) of one packed
-    // 32-column B sliver: eight 8-float FMA chains from zero in increasing k, stored whole — the packed kernel's sums.
+    // Two rows (the second at a + stepI; stepI = 0 computes the first twice and ldd = 0 stores it twice) of one
+    // 32-column B sliver (row stride ldb: NR packed, or B itself): eight 8-float FMA chains from zero in increasing k,
+    // stored whole — the packed kernel's sums (lanes past n hold whatever B's memory gives, and are never read).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TwoRows(int kc, float* a, nint stepP, nint stepI, float* b, float* dst, nint ldd)
+    private static void TwoRows(int kc, float* a, nint stepP, nint stepI, float* b, nint ldb, float* dst, nint ldd)
     {
         Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
         Vector256<float> t0 = default, t1 = default, t2 = default, t3 = default;
         float* a1 = a + stepI;
-        for (int p = 0; p < kc; p++, a += stepP, a1 += stepP, b += NR)
+        for (int p = 0; p < kc; p++, a += stepP, a1 += stepP, b += ldb)
         {
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> b2 = Vector256.Load(b + 16), b3 = Vector256.Load(b + 24);
