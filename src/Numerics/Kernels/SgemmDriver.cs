@@ -11,8 +11,14 @@ namespace BoundLab.Numerics.Kernels;
 /// (stays in L1) and sweep it across every NR-wide B sliver.
 /// Determinism: KC is a constant and every tile is computed by one thread with the same kernel, so each
 /// element of C is the same FMA chain whatever the thread count; threads only choose which tiles they own.
+/// Routing by shape (<see cref="Run"/>), each route giving <see cref="RunPacked"/>'s bits exactly: A not transposed
+/// with n ≤ 16, k ≤ 4096, m ≥ 8 → <see cref="SgemmThin"/> (no packing of A, one or two 8-float accumulators per row);
+/// else m ≥ 1024, 16 &lt; n ≤ NC, k ≤ 32 → one packed op(B), two rows of C at a time from A in place
+/// (<see cref="SmallKApplies"/>); else at least 4 k slices, m·n ≤ 16384, n ≤ NC, and m ≤ 16 or fewer than 4 tiles per thread → the k slices computed
+/// apart (on any thread count, two rows at a time for m ≤ 16) and folded in order (<see cref="SplitKApplies"/>); else
+/// the packed loop nest.
 /// </remarks>
-internal static unsafe class SgemmDriver
+internal static unsafe partial class SgemmDriver
 {
     /// <summary>Largest depth of a k slice. Slices are balanced (k = 784 gives four of 196, not 256+256+256+16)
     /// and depend on k alone, never on the thread count: they fix the summation order.</summary>
@@ -25,8 +31,36 @@ internal static unsafe class SgemmDriver
     [ThreadStatic]
     private static float[]? t_scratch;
 
-    /// <summary>C = alpha·op(A)·op(B) + beta·C on validated arguments; <paramref name="threads"/> ≥ 1.</summary>
+    /// <summary>C = alpha·op(A)·op(B) + beta·C on validated arguments; <paramref name="threads"/> ≥ 1. Picks the
+    /// route by shape (see the class remarks); every route gives the bits of <see cref="RunPacked"/>.</summary>
     public static void Run(bool transA, bool transB, int m, int n, int k, float alpha,
+        float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta,
+        float[] c, int cOffset, int ldc, int threads, bool useAvx512)
+    {
+        if (m == 0 || n == 0 || k == 0 || alpha == 0f)
+        {
+            RunPacked(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads, useAvx512);
+        }
+        else if (SgemmThin.Applies(transA, m, n, k))
+        {
+            SgemmThin.Run(transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads);
+        }
+        else if (SmallKApplies(m, n, k))
+        {
+            RunSmallK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads);
+        }
+        else if (SplitKApplies(m, n, k, threads))
+        {
+            RunSplitK(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads, useAvx512);
+        }
+        else
+        {
+            RunPacked(transA, transB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc, threads, useAvx512);
+        }
+    }
+
+    /// <summary>The packed loop nest alone (no routing by shape): the arithmetic every route reproduces.</summary>
+    internal static void RunPacked(bool transA, bool transB, int m, int n, int k, float alpha,
         float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float beta,
         float[] c, int cOffset, int ldc, int threads, bool useAvx512)
     {

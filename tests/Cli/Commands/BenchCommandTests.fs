@@ -41,6 +41,22 @@ let tests =
             Expect.isGreaterThan (d.GetProperty("normals_per_sec").GetDouble()) 0.0 "a positive rate"
             Expect.equal (d.GetProperty("length").GetInt32()) 4096 "length")
 
+        testCase "mlp --model: an unknown name, a bad resmlp width and --arch with --model are usage errors" <| fun () ->
+            Expect.stringContains (usageMessage [ "mlp"; "--model"; "foo" ]) "--model: got 'foo'" "unknown model"
+            Expect.stringContains (usageMessage [ "mlp"; "--model"; "resmlp-0x2" ]) "--model: got 'resmlp-0x2'" "width 0"
+            Expect.stringContains (usageMessage [ "mlp"; "--model"; "lenet"; "--arch"; "784-10" ]) "give one of them" "both"
+
+        // Redirects the console: sequenced, after the parallel tests.
+        testSequenced <| testCase "mlp --model lenet --json times LeNet training steps" (fun () ->
+            let code, out, _ =
+                BoundLab.Cli.Tests.TestUtil.runCli
+                    [ "bench"; "mlp"; "--model"; "lenet"; "--batch"; "3"; "--steps"; "1"; "--repeats"; "1"; "--threads"; "1"; "--json" ]
+            Expect.equal code 0 "exit code"
+            let d = System.Text.Json.JsonDocument.Parse(out).RootElement
+            Expect.equal (d.GetProperty("arch").GetString()) "lenet" "the model's name"
+            Expect.equal (d.GetProperty("batch").GetInt32()) 3 "batch"
+            Expect.isGreaterThan (d.GetProperty("samples_per_sec").GetDouble()) 0.0 "a positive rate")
+
         testCase "bench is registered in the command table" <| fun () ->
             Expect.isTrue (CommandLine.Commands |> Seq.exists (fun c -> c.Name = "bench")) "registered"
     ]

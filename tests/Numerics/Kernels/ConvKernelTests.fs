@@ -231,6 +231,17 @@ let tests =
                 Expect.equal (bits32 (im2col g x32 s.B 1)) (bits32 (Array.map float32 expected)) (sprintf "float32 %O" s)
                 Expect.equal (bits64 (im2col g x64 s.B 1)) (bits64 expected) (sprintf "float64 %O" s)
 
+        testCase "Im2Col on LeNet's geometries equals the reference exactly on 1, 2 and 3 threads" <| fun () ->
+            // The vector copies over-run a window's run inside the thread's own rows: a piece boundary must not let one
+            // thread's over-run land on another's rows (odd batches give uneven pieces), nor the last run read past x.
+            for g, batch in [ Conv2dGeometry(1, 28, 28, 5, 5, 1, 1, 2, 2), 7; Conv2dGeometry(6, 14, 14, 5, 5), 5
+                              Conv2dGeometry(1, 9, 7, 3, 3), 3; Conv2dGeometry(2, 6, 5, 2, 2, 1, 1, 1, 0), 11 ] do
+                let x32, x64 = data32 21UL (batch * g.ImageSize)
+                let expected = bits32 (Array.map float32 (ConvReference.Im2Col(g, x64, batch)))
+                for t in [ 1; 2; 3 ] do
+                    Expect.equal (bits32 (im2col g x32 batch t)) expected (sprintf "%O batch %d, %d threads" g batch t)
+                    Expect.equal (bits64 (im2col g x64 batch t)) (bits64 (ConvReference.Im2Col(g, x64, batch))) "float64"
+
         testCase "Col2Im matches the reference (float64 exactly: same summation order)" <| fun () ->
             for s in convShapes do
                 let g = s.Geometry
@@ -284,13 +295,15 @@ let tests =
             let out, arg = maxFwd g (Array.create 4 -infinityf) 1 1
             Expect.equal out (Array.create 4 -infinityf) "all −∞"
             Expect.equal arg [| 0; 0; 0; 0 |] "the first image pixel of each window, not the padding"
-            // The same rule on the 8-lane float32 path (C = 9: one vector and a scalar channel), ties and NaNs mixed in.
-            let g = Conv2dGeometry(9, 6, 5, 3, 3, 1, 2, 1, 1)
-            let x64 = gaussian 16UL g.ImageSize |> Array.mapi (fun i v -> if i % 7 = 3 then nan else Math.Round v)
-            let struct (expected, expectedArg) = ConvReference.MaxPool2dForward(g, x64, 1)
-            let out, arg = maxFwd g (Array.map float32 x64) 1 1
-            Expect.equal arg expectedArg "indices"
-            Expect.equal (bits64 (Array.map float out)) (bits64 expected) "values (NaN bits included)"
+            // The same rule on the 8-lane and 4-lane float32 paths (C = 9: one 8-lane vector and a scalar channel;
+            // C = 6, LeNet's: one 4-lane vector and two scalar channels; C = 13: 8 + 4 + 1), ties and NaNs mixed in.
+            for c in [ 9; 6; 13 ] do
+                let g = Conv2dGeometry(c, 6, 5, 3, 3, 1, 2, 1, 1)
+                let x64 = gaussian 16UL g.ImageSize |> Array.mapi (fun i v -> if i % 7 = 3 then nan else Math.Round v)
+                let struct (expected, expectedArg) = ConvReference.MaxPool2dForward(g, x64, 1)
+                let out, arg = maxFwd g (Array.map float32 x64) 1 1
+                Expect.equal arg expectedArg (sprintf "indices, C = %d" c)
+                Expect.equal (bits64 (Array.map float out)) (bits64 expected) (sprintf "values (NaN bits included), C = %d" c)
 
         testCase "MaxPool2d backward equals float64 finite differences away from ties" <| fun () ->
             for s in poolShapes |> List.filter (fun s -> s.C <= 5 && s.K > 1) do

@@ -69,6 +69,42 @@ let private cases =
             for tb in [ false; true ] do
                 yield { M = m; N = n; K = k; TA = ta; TB = tb; Alpha = 1.5f; Beta = -0.75f; Offset = 3; Pad = 5 } ]
 
+/// The packed loop nest alone, one thread: the arithmetic every shape route must reproduce bit for bit.
+let private packed (c: Case) (a: float32[]) (b: float32[]) (c0: float32[]) =
+    let out = Array.copy c0
+    SgemmDriver.RunPacked(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, c.Offset, c.Lda, b, c.Offset, c.Ldb, c.Beta,
+                          out, c.Offset, c.Ldc, 1, SgemmMicroKernel.Avx512Available)
+    out
+
+/// LeNet's products at batch 128 (conv1: 28×28×1 → 6, 5×5 pad 2; conv2: 14×14×6 → 16, 5×5; then dense 400-120-84-10):
+/// forward cols·Wᵀ, weight gradient δᵀ·cols, input gradient δ·W, the bias tiling 1·b, and the dense layers' three products.
+let private lenetShapes =
+    [ 100352, 6, 25, false, true; 6, 25, 100352, true, false; 784, 6, 1, false, false
+      12800, 16, 150, false, true; 16, 150, 12800, true, false; 12800, 150, 16, false, false; 100, 16, 1, false, false
+      128, 120, 400, false, true; 120, 400, 128, true, false; 128, 400, 120, false, false
+      128, 84, 120, false, true; 84, 120, 128, true, false; 128, 120, 84, false, false
+      128, 10, 84, false, true; 10, 84, 128, true, false; 128, 84, 10, false, false ]
+
+/// The 784-512-512-10 MLP's products at batch 128 (forward x·Wᵀ, gradient δᵀ·x, input gradient δ·W): their bits are
+/// the seeded training results and must not move.
+let private mlpShapes =
+    [ 128, 512, 784, false, true; 128, 512, 512, false, true; 128, 10, 512, false, true
+      512, 784, 128, true, false; 512, 512, 128, true, false; 10, 512, 128, true, false
+      128, 784, 512, false, false; 128, 512, 512, false, false; 128, 512, 10, false, false ]
+
+/// Odd shapes on either side of each route's bounds: the thin path (n ≤ 16, k ≤ 4096, m ≥ 8; n = 8 and 16 take the
+/// vector write-back, several k slices, row remainders) and the split-k path (m·n ≤ 16384, ≥ 4 slices; two rows at a
+/// time for m ≤ 16, odd m included, several 32-column slivers; the packed tiles above) and the tall-and-shallow path
+/// (m ≥ 1024, 16 < n ≤ 512, k ≤ 32; odd m, partial slivers, and the shapes just outside).
+let private routeShapes =
+    [ 8, 1, 1, false, false; 13, 7, 3, false, true; 37, 8, 300, false, true; 41, 9, 257, false, false; 9, 16, 600, false, true
+      1031, 15, 25, false, true; 600, 16, 4096, false, false; 7, 5, 50, false, true; 19, 17, 30, false, true
+      5, 7, 2000, true, false; 17, 33, 1500, true, false; 6, 25, 1025, false, true; 13, 40, 3000, true, true
+      3, 1, 769, false, false; 16, 150, 768, true, false; 90, 180, 1100, true, false; 16, 150, 1025, true, false
+      11, 70, 900, true, false; 1, 33, 1200, false, false; 17, 20, 1000, true, false
+      1025, 33, 7, false, false; 2000, 17, 32, true, false; 1500, 100, 1, false, true; 1023, 40, 5, false, false
+      1031, 64, 33, false, false ]
+
 [<Tests>]
 let tests =
     testList "Numerics.Kernels.Gemm" [
@@ -76,6 +112,34 @@ let tests =
             for c in cases do
                 testCase (string c) <| fun () -> checkAgainstReference 2 c
         ]
+
+        testList "LeNet and route-boundary shapes match the float64 reference" [
+            for m, n, k, ta, tb in lenetShapes @ routeShapes do
+                for alpha, beta in [ 1f, 0f; -1.25f, 0.5f ] do
+                    let c = { M = m; N = n; K = k; TA = ta; TB = tb; Alpha = alpha; Beta = beta; Offset = 3; Pad = 5 }
+                    testCase (string c) <| fun () -> checkAgainstReference 2 c
+        ]
+
+        testList "every shape route gives the packed path's bits, for 1, 2 and 3 threads" [
+            for m, n, k, ta, tb in mlpShapes @ lenetShapes @ routeShapes do
+                for alpha, beta in [ 1f, 0f; 0.75f, -0.5f ] do
+                    let c = { M = m; N = n; K = k; TA = ta; TB = tb; Alpha = alpha; Beta = beta; Offset = 1; Pad = 2 }
+                    testCase (string c) <| fun () ->
+                        let a, b, c0 = inputs c
+                        let expected = bits (packed c a b c0)
+                        for t in [ 1; 2; 3 ] do
+                            Expect.equal (bits (sgemm t c a b c0)) expected (sprintf "%d threads = packed path" t)
+        ]
+
+        testCase "the thin path (n ≤ 16) allocates nothing on one thread once its scratch exists" <| fun () ->
+            let c = { M = 1000; N = 6; K = 25; TA = false; TB = true; Alpha = 1f; Beta = 0f; Offset = 0; Pad = 0 }
+            let a, b, c0 = inputs c
+            let call () =
+                Gemm.Sgemm(c.TA, c.TB, c.M, c.N, c.K, c.Alpha, a, 0, c.Lda, b, 0, c.Ldb, c.Beta, c0, 0, c.Ldc, 1)
+            call ()
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            call ()
+            Expect.equal (GC.GetAllocatedBytesForCurrentThread() - before) 0L "bytes allocated by the second call"
 
         testCase "alpha = 1, beta = 0, packed strides, one thread" <| fun () ->
             checkAgainstReference 1 { M = 37; N = 45; K = 29; TA = false; TB = true; Alpha = 1f; Beta = 0f; Offset = 0; Pad = 0 }

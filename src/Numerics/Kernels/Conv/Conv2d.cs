@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BoundLab.Numerics.Kernels;
 
@@ -69,12 +70,13 @@ public static class Conv2d
         }
     }
 
-    // Runs are short (KernelW·C values: 5 for LeNet's first layer), so they are copied element by element through
-    // refs rather than by a memmove call each; the public method has checked every length, so no index leaves its span.
+    // Runs are short (KernelW·C values: 5 for LeNet's first layer), so they are copied as whole 32-byte vectors where
+    // the over-run stays inside this range's own rows of cols (then written again, in increasing order, by this same
+    // loop) and inside input, else element by element through refs; the public method has checked every length.
     private static void Im2ColRows<T>(Conv2dGeometry g, ReadOnlySpan<T> input, Span<T> cols, int r0, int r1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int c = g.InChannels, run = g.KernelW * c;
+        int c = g.InChannels, run = g.KernelW * c, end = r1 * g.PatchSize;
         ref T src0 = ref MemoryMarshal.GetReference(input);
         ref T dst0 = ref MemoryMarshal.GetReference(cols);
         int b = r0 / g.OutPixels, p = r0 - b * g.OutPixels, oy = p / g.OutW, ox = p - oy * g.OutW;
@@ -93,7 +95,9 @@ public static class Conv2d
                 }
 
                 Zero(ref dst, lo);
-                Copy(ref Unsafe.Add(ref src0, ((b * g.Height + y) * g.Width + x0) * c + lo), ref Unsafe.Add(ref dst, lo), hi - lo);
+                int from = ((b * g.Height + y) * g.Width + x0) * c + lo, to = r * g.PatchSize + ky * run + lo;
+                CopyRun(ref Unsafe.Add(ref src0, from), ref Unsafe.Add(ref dst, lo), hi - lo, input.Length - from - (hi - lo),
+                    end - to - (hi - lo));
                 Zero(ref Unsafe.Add(ref dst, hi), run - hi);
             }
 
@@ -107,6 +111,26 @@ public static class Conv2d
                 }
             }
         }
+    }
+
+    // Copies n values; as ⌈n·size/32⌉ whole vectors when that reads at most srcSlack and writes at most dstSlack
+    // values past the n (the caller guarantees those positions are readable and are overwritten later).
+    private static void CopyRun<T>(ref T src, ref T dst, int n, int srcSlack, int dstSlack) where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>(), rounded = (n * size + 31) & ~31, extra = rounded / size - n;
+        if (Vector256.IsHardwareAccelerated && 32 % size == 0 && extra <= srcSlack && extra <= dstSlack)
+        {
+            ref byte s = ref Unsafe.As<T, byte>(ref src);
+            ref byte d = ref Unsafe.As<T, byte>(ref dst);
+            for (nuint o = 0; o < (nuint)rounded; o += 32)
+            {
+                Vector256.LoadUnsafe(ref s, o).StoreUnsafe(ref d, o);
+            }
+
+            return;
+        }
+
+        Copy(ref src, ref dst, n);
     }
 
     private static void Copy<T>(ref T src, ref T dst, int n) where T : unmanaged

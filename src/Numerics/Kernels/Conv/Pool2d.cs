@@ -93,7 +93,7 @@ public static class Pool2d
         int p0, int p1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int c = g.InChannels;
-        bool vectorFloat = typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated && c >= Vector256<float>.Count;
+        bool vectorFloat = typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated && c >= 4;
         for (int p = p0; p < p1; p++)
         {
             int b = p / g.OutPixels, q = p - b * g.OutPixels, oy = q / g.OutW, ox = q - oy * g.OutW;
@@ -176,7 +176,41 @@ public static class Pool2d
             vi.CopyTo(where.Slice(k0, L));
         }
 
-        return k0;
+        return k0 + 4 <= c && Vector128.IsHardwareAccelerated ? MaxPixelFloat4(g, input, best, where, b, w, k0) : k0;
+    }
+
+    // Four more channels from k0 (LeNet's first pooling has 6: four here, two scalar), by the same rule.
+    private static int MaxPixelFloat4(Conv2dGeometry g, ReadOnlySpan<float> input, Span<float> best, Span<int> where, int b,
+        (int YLo, int YHi, int XLo, int XHi) w, int k0)
+    {
+        const int L = 4;
+        int c = g.InChannels;
+        Vector128<int> lanes = Vector128.Create(0, 1, 2, 3);
+        Vector128<float> vb = default;
+        Vector128<int> vi = default;
+        bool first = true;
+        for (int y = w.YLo; y < w.YHi; y++)
+        {
+            for (int x = w.XLo; x < w.XHi; x++)
+            {
+                int at = ((b * g.Height + y) * g.Width + x) * c + k0;
+                Vector128<float> v = Vector128.Create(input.Slice(at, L));
+                Vector128<int> idx = Vector128.Create(at) + lanes;
+                if (first)
+                {
+                    (vb, vi, first) = (v, idx, false);
+                    continue;
+                }
+
+                Vector128<float> take = Vector128.GreaterThan(v, vb) | (~Vector128.Equals(v, v) & Vector128.Equals(vb, vb));
+                vb = Vector128.ConditionalSelect(take, v, vb);
+                vi = Vector128.ConditionalSelect(take.AsInt32(), idx, vi);
+            }
+        }
+
+        vb.CopyTo(best.Slice(k0, L));
+        vi.CopyTo(where.Slice(k0, L));
+        return k0 + L;
     }
 
     private static void MaxBackward<T>(Conv2dGeometry g, ReadOnlySpan<T> gradOutput, ReadOnlySpan<int> argmax,
