@@ -47,6 +47,9 @@ internal static class RunMeasurements
         {
             ["boundlab_measures"] = 1,
             ["arch"] = net.Spec.Name,
+            // A named model's layers list holds its dense layers only: a convolution's operator norm is not that of its
+            // reshaped kernel, and a residual block's Lipschitz constant is not the product of its layers' norms.
+            ["layers_cover"] = chain ? "every weight matrix of the MLP" : "the dense layers only (not convolutions; residual structure ignored)",
             ["n_train"] = train.Count,
             ["layers"] = layers,
             ["log_prod_spectral"] = LogProductOrNull(spectral),
