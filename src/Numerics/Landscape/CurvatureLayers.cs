@@ -37,9 +37,22 @@ internal static class CurvatureLayers
                 return new ActivationCurvature(act.Size, act.Activation);
             case Residual<T> r:
                 return new ResidualCurvature(r.Body.Select(l => Create(l, offsets)).ToArray());
+            case Conv2d<T> c:
+                var conv = (Conv2dSpec)c.Spec;
+                Kernels.Conv2dGeometry g = conv.Geometry;
+                double[] kw = ToDouble(c.Backend.ToArray(c.Weight.Value));
+                double[]? kb = c.Bias is null ? null : ToDouble(c.Backend.ToArray(c.Bias.Value));
+                var patches = new DenseCurvature(new Block(conv.OutChannels, g.PatchSize, kw), kb, conv.Activation, offsets[c.Weight], c.Bias is null ? -1 : offsets[c.Bias]);
+                return new ConvCurvature(g, conv.OutChannels, patches);
+            case MaxPool2d<T> m:
+                return new MaxPoolCurvature(((PoolSpec)m.Spec).Geometry);
+            case AvgPool2d<T> a2:
+                return new AvgPoolCurvature(((PoolSpec)a2.Spec).Geometry);
+            case Flatten<T> f:
+                return new FlattenCurvature(f.Spec.InputSize);
             default:
                 throw new NotSupportedException(
-                    $"no Hessian-vector product (R-operator) for the layer {layer.Spec.Describe()} ({layer.GetType().Name}); implemented for: dense, activation, residual.");
+                    $"no Hessian-vector product (R-operator) for the layer {layer.Spec.Describe()} ({layer.GetType().Name}); implemented for: dense, activation, residual, conv2d, max/avg pooling, flatten.");
         }
     }
 

@@ -93,6 +93,14 @@ let private resmlp =
           ActivationSpec(4, Activation.Tanh) :> LayerSpec
           dense 4 3 Activation.Identity ]
 
+/// A small CNN on 5×5×2 images: conv (3 channels, 3×3, stride 2, pad 1) → 3×3×3, pool 2×2 stride 1 → 2×2×3, flatten, dense 12→3.
+let private smallCnn (pool: PoolKind) (act: Activation) =
+    spec (sprintf "cnn-%A" pool)
+        [ Conv2dSpec(5, 5, 2, 3, 3, 2, 1, act) :> LayerSpec
+          PoolSpec(pool, 3, 3, 3, 2, 1) :> LayerSpec
+          FlattenSpec(2, 2, 3) :> LayerSpec
+          dense 12 3 Activation.Identity ]
+
 /// (name, spec, loss, data): every layer kind with an R-op and every loss.
 let private cases =
     [ "3-4-3 tanh, cross-entropy", tinyTanh, LossKind.CrossEntropy, dataset 9 3 3 0 1
@@ -102,7 +110,9 @@ let private cases =
       "3-4-1 sigmoid, exponential", spec "3-4-1s" [ dense 3 4 Activation.Sigmoid; dense 4 1 Activation.Identity ], LossKind.Exponential, dataset 8 3 2 0 5
       "3-5-3 relu, hinge", spec "3-5-3" [ dense 3 5 Activation.Relu; dense 5 3 Activation.Identity ], LossKind.Hinge, dataset 9 3 3 0 6
       "3-4-4-3 tanh/sigmoid, no biases, cross-entropy", spec "3-4-4-3" [ denseNoBias 3 4 Activation.Tanh; denseNoBias 4 4 Activation.Sigmoid; denseNoBias 4 3 Activation.Identity ], LossKind.CrossEntropy, dataset 9 3 3 0 7
-      "resmlp block + activation layer, cross-entropy", resmlp, LossKind.CrossEntropy, dataset 10 3 3 0 8 ]
+      "resmlp block + activation layer, cross-entropy", resmlp, LossKind.CrossEntropy, dataset 10 3 3 0 8
+      "conv 5×5×2→3 (k3 s2 p1, tanh) + max-pool + flatten + dense, cross-entropy", smallCnn PoolKind.Max Activation.Tanh, LossKind.CrossEntropy, dataset 9 50 3 0 9
+      "conv 5×5×2→3 (k3 s2 p1, sigmoid) + avg-pool + flatten + dense, squared", smallCnn PoolKind.Average Activation.Sigmoid, LossKind.Squared, dataset 8 50 3 0 10 ]
 
 /// The torch case: fixed weights and data (see the snippet in the golden test).
 let private torchModel () =
