@@ -1,0 +1,51 @@
+namespace BoundLab.Bounds.Catalog.Sweep;
+
+/// <summary>Evaluates every catalog entry on one run's quantities, returning an outcome per entry instead of throwing.</summary>
+public static class BoundSweep
+{
+    /// <summary>One outcome per entry of <paramref name="entries"/> (default: the whole catalog), in catalog order.
+    /// Quantities are looked up by input name; an entry whose required inputs are not all present does not apply.</summary>
+    public static IReadOnlyList<BoundOutcome> EvaluateAll(RunFacts facts, IReadOnlyDictionary<string, double> quantities,
+        IEnumerable<BoundEntry>? entries = null)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(quantities);
+        return (entries ?? BoundCatalog.All).Select(e => Evaluate(e, facts, quantities)).ToArray();
+    }
+
+    /// <summary>The outcome of one entry on one run.</summary>
+    public static BoundOutcome Evaluate(BoundEntry entry, RunFacts facts, IReadOnlyDictionary<string, double> quantities)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(quantities);
+        if (facts.Classes is int k && k > 2 && entry.BinaryOnlyReason is { } binary)
+            return new BoundNotApplicable(entry, $"binary classification only ({binary})");
+        if (facts.Classes is null && entry.BinaryOnlyReason is not null)
+            return new BoundNotApplicable(entry, "classification only; the run is a regression");
+        if (entry.RequiresBiasFree && facts.HasBias)
+            return new BoundNotApplicable(entry, "stated for networks without biases; the run has biases");
+        var values = new Dictionary<string, double>();
+        foreach (BoundInput input in entry.Inputs)
+            if (quantities.TryGetValue(input.Name, out double v))
+                values[input.Name] = v;
+        var missing = entry.Inputs.Where(i => !i.IsOptional && !values.ContainsKey(i.Name)).Select(i => i.Name).ToArray();
+        if (missing.Length > 0)
+            return new BoundNotApplicable(entry, $"needs {string.Join(", ", missing)}, which the run does not determine");
+        try
+        {
+            var result = facts.Classes is int classes
+                ? BoundEvaluator.Evaluate(entry, values, classes)
+                : BoundEvaluator.Evaluate(entry, values);
+            return new BoundEvaluated(entry, result);
+        }
+        catch (NotApplicableException e)
+        {
+            return new BoundNotApplicable(entry, e.Reason);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return new BoundInputError(entry, e.Message);
+        }
+    }
+}
