@@ -19,7 +19,7 @@ public static class TextPrinter
     public static string Unicode(Expr e) => Render(Visual.From(e), unicode: true);
 
     /// <summary>ASCII infix, e.g. sqrt(2*d*ln(e*n/d)/n); parses back to the same expression (Σ/Π print as sum(i, 1, L, body) and
-    /// prod(…), elements as x[i]; the parser does not read those, since it cannot know a vector's length symbol).</summary>
+    /// prod(…), elements as x[i], read back by <see cref="Parser.Parse(string, IReadOnlyDictionary{string, Domain}?, IReadOnlyDictionary{string, VectorSymbol})"/> given the vectors).</summary>
     public static string Infix(Expr e) => Render(Visual.From(e), unicode: false);
 
     /// <summary>True for a spelled-out lowercase Greek letter name such as delta.</summary>

@@ -139,6 +139,12 @@ let tests =
             Expect.equal (TextPrinter.Unicode ratios) "Σ_{i=1}^{L} (b_i/s_i)^(2/3)" "Unicode Σ"
             Expect.equal (TextPrinter.Unicode (Expr.ProductOver(i, L, s.[i]) + 1)) "1 + (Π_{i=1}^{L} s_i)" "Unicode Π, parenthesized after an operator"
             Expect.equal (TextPrinter.Infix ratios) "sum(i, 1, L, (b[i]/s[i])^(2/3))" "ASCII"
+            let vs = Dictionary(dict [ "s", s; "b", b; "r", r ]) :> IReadOnlyDictionary<_, _>
+            let domains = Dictionary(dict [ "L", Domain.PositiveInteger ]) :> IReadOnlyDictionary<_, _>
+            for e in [ ratios; x * prodS * Expr.Pow(ratios, Expr.Num(3L, 2L)); Expr.SumOver(i, L, Expr.ProductOver(Expr.IndexVar "j", i, L, r.[Expr.IndexVar "j"] - i)) ] do
+                Expect.equal (Parser.Parse(TextPrinter.Infix e, domains, vs)) e $"{e} parses back"
+            let err = catch<ParseException> (fun () -> Parser.Parse("q[1]", domains, vs) |> ignore)
+            Expect.stringContains err.Message "a vector before '['" "unknown vector"
 
         testCase "SMT-LIB: written out at a concrete length (Z3 proves the unrolled identity), refused without one" <| fun () ->
             let lengths = Dictionary(dict [ "L", 3 ]) :> IReadOnlyDictionary<_, _>
