@@ -55,6 +55,14 @@ let tests =
                             "--set"; sprintf "x_norm=%s" (r (num m["x_norm"]))
                             "--set"; sprintf "n=%d" (runJson["data"].["n_train"].GetValue<int>()) ] @ common)
             Expect.equal (num bftRun["value"]) (num bftHand["value"]) "same value"
+            // The depth-generic entry fills depth from run.json and spec, l21_init from measures.json layers[i].
+            let genericRun = evalJson ([ "bft-spectral"; "--run"; run ] @ common)
+            let ulps = abs (System.BitConverter.DoubleToInt64Bits(num genericRun["value"]) - System.BitConverter.DoubleToInt64Bits(num bftRun["value"]))
+            Expect.isLessThanOrEqual ulps 1L "bft-spectral --run = bft-spectral-2 --run to 1 ulp"
+            let fromRun = genericRun["from_run"].AsObject()
+            Expect.equal (fromRun["depth"].["value"].GetValue<float>()) 2.0 "depth from run.json"
+            Expect.equal [ for v in fromRun["spec"].["value"].AsArray() -> num v ] [ for i in 0 .. 1 -> num layers[i].["spectral_norm"] ] "spec from measures.json"
+            Expect.equal [ for v in fromRun["l21_init"].["value"].AsArray() -> num v ] [ for i in 0 .. 1 -> num layers[i].["l21_from_init"] ] "l21_init from measures.json"
             // An explicit --set wins over the run.
             let overridden = evalJson ([ "bft-spectral-2"; "--run"; run; "--set"; "n=100000" ] @ common)
             Expect.isLessThan (num overridden["value"]) (num bftRun["value"]) "more samples, smaller bound"

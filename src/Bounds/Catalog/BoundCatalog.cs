@@ -12,7 +12,7 @@ public static class BoundCatalog
         Baselines.TestSetHoeffding(), Baselines.TestSetBinomial(), Baselines.TestSetBinomialExact(),
         Vc.Mohri(), Vc.Vapnik(), Vc.ReluBhlm19(),
         Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
-        Spectral.Bft(2), Spectral.Bft(3),
+        Spectral.Generic(),
         PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
         Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
@@ -27,7 +27,8 @@ public static class BoundCatalog
     private static readonly ConcurrentDictionary<int, BoundEntry> spectralByDepth = new();
 
     /// <summary>
-    /// The entry with this id; "bft-spectral-L" is built for any depth 1 ≤ L ≤ 64. Throws an
+    /// The entry with this id; "bft-spectral-L" (an alias of bft-spectral at depth L with scalar inputs s_i, b_i) is built for
+    /// any depth 1 ≤ L ≤ 64. Throws an
     /// <see cref="ArgumentException"/> listing the known ids otherwise.
     /// </summary>
     public static BoundEntry Get(string id)
@@ -40,6 +41,6 @@ public static class BoundCatalog
             && layers >= 1 && layers <= Spectral.MaxLayers)
             return spectralByDepth.GetOrAdd(layers, Spectral.Bft);
         throw new ArgumentException(
-            $"Unknown bound id '{id}'. Known ids: {string.Join(", ", All.Select(e => e.Id))} (and bft-spectral-L for 1 ≤ L ≤ {Spectral.MaxLayers}).", nameof(id));
+            $"Unknown bound id '{id}'. Known ids: {string.Join(", ", All.Select(e => e.Id))} (and bft-spectral-L, bft-spectral at a fixed depth with scalar inputs, for 1 ≤ L ≤ {Spectral.MaxLayers}).", nameof(id));
     }
 }

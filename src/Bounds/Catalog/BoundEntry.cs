@@ -82,4 +82,10 @@ public sealed record BoundEntry
 
     /// <summary>The symbol of an input, as it occurs in <see cref="Formula"/>.</summary>
     public Symbol Symbol(string name) => EntryBuilder.SymbolFor(Input(name));
+
+    /// <summary>The vector of a vector input (<see cref="BoundInput.IsVector"/>), as its elements occur in <see cref="Formula"/>.</summary>
+    public VectorSymbol Vector(string name) => EntryBuilder.VectorFor(Input(name));
+
+    /// <summary>True when some input is a vector (evaluate with <see cref="BoundInputs"/>).</summary>
+    public bool HasVectorInputs => Inputs.Any(i => i.IsVector);
 }

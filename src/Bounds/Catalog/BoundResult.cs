@@ -27,7 +27,11 @@ public sealed record BoundResult(
     Provenance Provenance,
     BoundTarget Target,
     IReadOnlyList<string> Warnings,
-    IReadOnlyDictionary<string, double> Inputs);
+    IReadOnlyDictionary<string, double> Inputs)
+{
+    /// <summary>The vector inputs given by the caller (empty for entries without vector inputs).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> VectorInputs { get; init; } = BoundInputs.NoVectors;
+}
 
 /// <summary>Whether an entry applies to a k-class problem, and why not.</summary>
 /// <param name="IsApplicable">True when the entry may be evaluated.</param>
@@ -53,4 +57,8 @@ public sealed class NotApplicableException : InvalidOperationException
 /// <summary>The checked point a formula is evaluated at, and how δ was spent to get there.</summary>
 /// <param name="Point">Input values with post-hoc inputs on their grid points and δ after the union bound.</param>
 /// <param name="Budget">The δ budget.</param>
-public sealed record PreparedPoint(IReadOnlyDictionary<string, double> Point, DeltaBudget Budget);
+public sealed record PreparedPoint(IReadOnlyDictionary<string, double> Point, DeltaBudget Budget)
+{
+    /// <summary>Vector inputs with post-hoc elements on their grid points (empty for entries without vector inputs).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> Vectors { get; init; } = BoundInputs.NoVectors;
+}

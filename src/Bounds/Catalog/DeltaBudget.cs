@@ -7,7 +7,7 @@ namespace BoundLab.Bounds.Catalog;
 public sealed record DeltaShare(string Symbol, double Delta, string Purpose);
 
 /// <summary>A post-hoc quantity moved onto its grid: the measured value and the grid point used instead.</summary>
-/// <param name="Symbol">The input symbol.</param>
+/// <param name="Symbol">The input symbol; an element of a post-hoc vector input is named name[k] (1-based).</param>
 /// <param name="Measured">The value given by the caller.</param>
 /// <param name="Direction">How it was rounded.</param>
 /// <param name="Point">The grid point the formula is evaluated at.</param>

@@ -33,6 +33,27 @@ internal sealed class EntryBuilder
         return SymbolFor(input);
     }
 
+    /// <summary>
+    /// Declares a vector input whose length is the value of an integer input declared before (e.g. spec of length depth);
+    /// every element must lie in the domain.
+    /// </summary>
+    public VectorSymbol Vector(string name, string meaning, Symbol length, InputDomain domain)
+    {
+        ArgumentNullException.ThrowIfNull(length);
+        if (inputs.FirstOrDefault(i => i.Name == length.Name) is not { Domain: InputDomain.PositiveInteger, IsVector: false })
+            throw new ArgumentException($"The length of vector input '{name}' must be a positive-integer input declared before it; '{length.Name}' is not.", nameof(length));
+        var input = new BoundInput(name, meaning, domain) { Length = length.Name };
+        inputs.Add(input);
+        return VectorFor(input);
+    }
+
+    /// <summary>A vector input measured on the trained network: every element is rounded onto the grid (δ pays one grid index per element).</summary>
+    public VectorSymbol PostHocVector(string name, string meaning, Symbol length, SnapDirection direction, double gridRatio)
+    {
+        postHoc.Add(new PostHocQuantity(name, new GeometricGrid(gridRatio), direction));
+        return Vector(name, $"{meaning} (post hoc: each element rounded {(direction == SnapDirection.Up ? "up" : "down")} onto the grid {InputDomains.Format(gridRatio)}^k)", length, InputDomain.PositiveReal);
+    }
+
     /// <summary>Declares an input that may be left out; the formula is then evaluated with <paramref name="whenAbsent"/>.</summary>
     public Symbol OptionalInput(string name, string meaning, InputDomain domain, double whenAbsent)
     {
@@ -116,6 +137,16 @@ internal sealed class EntryBuilder
         InputDomain.PositiveInteger => Domain.PositiveInteger,
         _ => throw new ArgumentOutOfRangeException(nameof(input), input.Domain, "Unknown input domain."),
     });
+
+    /// <summary>The vector of a vector input: its name, its length symbol and the core domain of its elements.</summary>
+    public static VectorSymbol VectorFor(BoundInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Length is not { } length)
+            throw new ArgumentException($"'{input.Name}' is a scalar input, not a vector.", nameof(input));
+        var element = SymbolFor(input with { Length = null });
+        return new VectorSymbol(input.Name, Expr.Sym(length, Domain.PositiveInteger), element.Domain);
+    }
 
     /// <summary>"name = value" for error messages.</summary>
     public static string Show(IReadOnlyDictionary<string, double> v, string name) => $"{name} = {InputDomains.Format(v[name])}";

@@ -33,6 +33,13 @@ public sealed record BoundInput(string Name, string Meaning, InputDomain Domain)
 
     /// <summary>True when the input may be left out (see <see cref="WhenAbsent"/>).</summary>
     public bool IsOptional => WhenAbsent is not null;
+
+    /// <summary>For a vector input, the name of the integer input that holds its length (e.g. depth); null for a scalar.
+    /// Every element must lie in <see cref="Domain"/>.</summary>
+    public string? Length { get; init; }
+
+    /// <summary>True for a vector input (see <see cref="Length"/>).</summary>
+    public bool IsVector => Length is not null;
 }
 
 /// <summary>Membership tests and human-readable descriptions of <see cref="InputDomain"/>.</summary>

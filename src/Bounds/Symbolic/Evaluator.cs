@@ -15,7 +15,19 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(values);
-        return IntervalEvaluator.Enclose(e, values);
+        return IntervalEvaluator.Enclose(e, Bindings.Scalars(values));
+    }
+
+    /// <summary>
+    /// <see cref="Enclose(Expr, IReadOnlyDictionary{string, double})"/> for an expression over vectors too: each vector is
+    /// given by name and must have as many elements as its length symbol's value (a length without a value takes it).
+    /// </summary>
+    public static Enclosure Enclose(Expr e, IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, IReadOnlyList<double>> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(vectors);
+        return IntervalEvaluator.Enclose(e, Bindings.Create(e, values, vectors));
     }
 
     /// <summary>The value of e with symbols taken from values by name; a missing symbol throws ArgumentException naming it.</summary>
@@ -23,14 +35,29 @@ public static class Evaluator
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(values);
-        return Eval(e, values);
+        return Eval(e, Bindings.Scalars(values));
     }
 
-    private static double Eval(Expr e, IReadOnlyDictionary<string, double> values) => e switch
+    /// <summary>
+    /// The value of an expression over scalars and vectors; each vector must have as many elements as its length
+    /// symbol's value (a length without a value takes it). A Π is a scaled product: it overflows or underflows only
+    /// when its value does.
+    /// </summary>
+    public static double Evaluate(Expr e, IReadOnlyDictionary<string, double> values, IReadOnlyDictionary<string, IReadOnlyList<double>> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(vectors);
+        return Eval(e, Bindings.Create(e, values, vectors));
+    }
+
+    private static double Eval(Expr e, Bindings values) => e switch
     {
         Number n => n.Value.ToDouble(),
-        Symbol s => values.TryGetValue(s.Name, out var v) ? v
-            : throw new ArgumentException($"No value given for symbol '{s.Name}'.", nameof(values)),
+        Symbol s => values.Scalar(s),
+        IndexVariable i => values.Index(i),
+        Element el => values.Element(el.Vector, Eval(el.Index, values)),
+        BigOperator b => Big(b, values),
         NamedConstant { Kind: ConstantKind.E } => Math.E,
         NamedConstant => Math.PI,
         Infinity => double.PositiveInfinity,
@@ -51,7 +78,22 @@ public static class Evaluator
         _ => throw new NotSupportedException($"Cannot evaluate node {e.GetType().Name}."),
     };
 
-    private static double Pow(double b, Expr exponent, IReadOnlyDictionary<string, double> values)
+    private static double Big(BigOperator b, Bindings values)
+    {
+        long lo = Bindings.Integer(Eval(b.Lower, values), $"lower limit of the {Indexed.Name(b.Kind)} over {b.Index.Name}");
+        long hi = Bindings.Integer(Eval(b.Upper, values), $"upper limit of the {Indexed.Name(b.Kind)} over {b.Index.Name}");
+        if (b.Kind == BigOperatorKind.Sum)
+        {
+            double sum = 0;
+            for (long i = lo; i <= hi; i++) sum += Eval(b.Body, values.With(b.Index, i));
+            return sum;
+        }
+        var product = new ScaledProduct();
+        for (long i = lo; i <= hi; i++) product.Multiply(Eval(b.Body, values.With(b.Index, i)));
+        return product.Value();
+    }
+
+    private static double Pow(double b, Expr exponent, Bindings values)
     {
         if (exponent is Number n)
         {

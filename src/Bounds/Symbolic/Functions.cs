@@ -97,5 +97,17 @@ internal static class Functions
         return Rewrite(new Function(kind, [.. list]));
     }
 
+    /// <summary>The function of this kind applied to the arguments, normalized.</summary>
+    public static Expr Rebuild(FunctionKind kind, Expr[] args) => kind switch
+    {
+        FunctionKind.Ln => Ln(args[0]),
+        FunctionKind.Exp => Exp(args[0]),
+        FunctionKind.Expm1 => Expm1(args[0]),
+        FunctionKind.Min => MinMax(FunctionKind.Min, args),
+        FunctionKind.Max => MinMax(FunctionKind.Max, args),
+        FunctionKind.KlInv => KlInv(args[0], args[1]),
+        FunctionKind.BinomInv => BinomInv(args[0], args[1], args[2]),
+    };
+
     private static Expr Rewrite(Expr raw) => RewriteRules.Apply(raw) ?? raw;
 }

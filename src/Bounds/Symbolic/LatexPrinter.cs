@@ -53,7 +53,7 @@ public static class LatexPrinter
                 break;
             case VPower p:
                 // Only atoms go bare under an exponent; ln(x)^2 and (a+b)^2 need visible parentheses.
-                if (p.Base is VInteger or VSymbol or VConstant) Write(sb, p.Base, 0);
+                if (p.Base is VInteger or VSymbol or VConstant or VElement) Write(sb, p.Base, 0);
                 else { sb.Append(@"\left("); Write(sb, p.Base, 0); sb.Append(@"\right)"); }
                 sb.Append("^{");
                 Write(sb, p.Exponent, 0);
@@ -86,6 +86,19 @@ public static class LatexPrinter
                     sb.Append(close);
                     break;
                 }
+            case VElement el:
+                sb.Append(SymbolName(el.Vector)).Append("_{");
+                Write(sb, el.Index, 0);
+                sb.Append('}');
+                break;
+            case VBig b:
+                sb.Append(b.Kind == BigOperatorKind.Sum ? @"\sum_{" : @"\prod_{").Append(SymbolName(b.Index)).Append('=');
+                Write(sb, b.Lower, 0);
+                sb.Append("}^{");
+                Write(sb, b.Upper, 0);
+                sb.Append("} ");
+                Write(sb, b.Body, 3);
+                break;
             default: throw new NotSupportedException($"No LaTeX form for {v.GetType().Name}.");
         }
         if (parens) sb.Append(@"\right)");

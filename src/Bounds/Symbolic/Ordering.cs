@@ -4,7 +4,7 @@ namespace BoundLab.Bounds.Symbolic;
 
 /// <summary>
 /// The canonical total order of normal forms: numbers first (by value), then constants, symbols (by name),
-/// functions; a power sorts next to its base so that x and x² are neighbours; products and sums compare
+/// index variables, vector elements, functions, Σ/Π; a power sorts next to its base so that x and x² are neighbours; products and sums compare
 /// as lists of their operands.
 /// </summary>
 public sealed class ExprOrder : IComparer<Expr>
@@ -44,6 +44,13 @@ public sealed class ExprOrder : IComparer<Expr>
             (NamedConstant p, NamedConstant q) => p.Kind.CompareTo(q.Kind),
             (Symbol p, Symbol q) => string.CompareOrdinal(p.Name, q.Name) is var n && n != 0 ? n : p.Domain.CompareTo(q.Domain),
             (Function p, Function q) => p.Kind != q.Kind ? p.Kind.CompareTo(q.Kind) : CompareLists(p.Arguments, q.Arguments),
+            (IndexVariable p, IndexVariable q) => string.CompareOrdinal(p.Name, q.Name),
+            // Elements of one vector sort by index (numbers first, by value), so spec_1, spec_2, … keep their order.
+            (Element p, Element q) => string.CompareOrdinal(p.Vector.Name, q.Vector.Name) is var n && n != 0 ? n
+                : Compare(p.Index, q.Index) is var c && c != 0 ? c
+                : string.CompareOrdinal(p.Vector.Length.Name, q.Vector.Length.Name) is var l && l != 0 ? l : p.Vector.Domain.CompareTo(q.Vector.Domain),
+            (BigOperator p, BigOperator q) => p.Kind != q.Kind ? p.Kind.CompareTo(q.Kind)
+                : CompareLists([p.Body, p.Lower, p.Upper, p.Index], [q.Body, q.Lower, q.Upper, q.Index]),
             _ => 0,
         };
     }
@@ -52,9 +59,12 @@ public sealed class ExprOrder : IComparer<Expr>
     {
         NamedConstant => 1,
         Symbol => 2,
-        Function => 3,
-        Infinity => 4,
-        _ => 5,
+        IndexVariable => 3,
+        Element => 4,
+        Function => 5,
+        BigOperator => 6,
+        Infinity => 7,
+        _ => 8,
     };
 
     private static Expr BaseOf(Expr e) => e is Power p ? p.Base : e;

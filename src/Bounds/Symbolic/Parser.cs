@@ -23,24 +23,36 @@ public sealed class ParseException : FormatException
 /// Reads infix expressions: + - * / ^ (right-associative, binds tighter than unary minus), numbers
 /// (12, 0.25, 1e-3, read exactly), identifiers, the functions ln, log (= ln), exp, expm1, sqrt, min, max,
 /// klinv(q, c), and the constants e, pi, inf. Symbols get their domain from the supplied dictionary, else PositiveReal.
+/// With vectors given, x[index] is an element and sum(i, lo, hi, body), prod(i, lo, hi, body) bind the index i inside body: the form <see cref="TextPrinter.Infix"/> writes.
 /// </summary>
 public sealed class Parser
 {
     private readonly string text;
     private readonly IReadOnlyDictionary<string, Domain> domains;
+    private readonly IReadOnlyDictionary<string, VectorSymbol> vectors;
+    private readonly List<string> indices = [];
     private int pos;
 
-    private Parser(string text, IReadOnlyDictionary<string, Domain> domains)
+    private Parser(string text, IReadOnlyDictionary<string, Domain> domains, IReadOnlyDictionary<string, VectorSymbol> vectors)
     {
         this.text = text;
         this.domains = domains;
+        this.vectors = vectors;
     }
 
     /// <summary>Parses text into a normalized expression; throws <see cref="ParseException"/> on a syntax error.</summary>
     public static Expr Parse(string text, IReadOnlyDictionary<string, Domain>? domains = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var p = new Parser(text, domains ?? new Dictionary<string, Domain>());
+        return Parse(text, domains, new Dictionary<string, VectorSymbol>());
+    }
+
+    /// <summary>Parses text with vector elements x[i] and sums/products over index variables; the vectors are given by name.</summary>
+    public static Expr Parse(string text, IReadOnlyDictionary<string, Domain>? domains, IReadOnlyDictionary<string, VectorSymbol> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(vectors);
+        var p = new Parser(text, domains ?? new Dictionary<string, Domain>(), vectors);
         var e = p.ParseSum();
         p.SkipSpace();
         if (p.pos < text.Length) throw p.Error("an operator or the end of input");
@@ -119,6 +131,17 @@ public sealed class Parser
         while (pos < text.Length && (char.IsLetterOrDigit(text[pos]) || text[pos] == '_')) pos++;
         string name = text[start..pos];
         SkipSpace();
+        if (name is "sum" or "prod" && pos < text.Length && text[pos] == '(') return ParseBig(name, start);
+        if (pos < text.Length && text[pos] == '[')
+        {
+            if (!vectors.TryGetValue(name, out var vector))
+                throw new ParseException(text, start, $"a vector before '[' (known vectors: {string.Join(", ", vectors.Keys)})", $"'{name}'");
+            pos++;
+            var index = ParseSum();
+            Expect(']');
+            return Expr.Element(vector, index);
+        }
+        if (indices.Contains(name)) return Expr.IndexVar(name);
         if (pos < text.Length && text[pos] == '(')
         {
             int at = start;
@@ -148,6 +171,28 @@ public sealed class Parser
             "inf" => Expr.PositiveInfinity,
             _ => Expr.Sym(name, domains.TryGetValue(name, out var d) ? d : Domain.PositiveReal),
         };
+    }
+
+    // sum(i, lo, hi, body); i is bound in body only.
+    private Expr ParseBig(string name, int at)
+    {
+        pos++;
+        SkipSpace();
+        int indexAt = pos;
+        while (pos < text.Length && (char.IsLetterOrDigit(text[pos]) || text[pos] == '_')) pos++;
+        string index = text[indexAt..pos];
+        if (index.Length == 0 || !char.IsLetter(index[0])) { pos = indexAt; throw Error($"an index name as the first argument of {name}"); }
+        Expect(',');
+        var limits = new List<Expr> { ParseSum() };
+        Expect(',');
+        limits.Add(ParseSum());
+        if (!Accept(',')) throw new ParseException(text, at, $"4 arguments for {name}: (index, lower, upper, body)", pos < text.Length ? $"'{text[pos]}'" : "end of input");
+        indices.Add(index);
+        var body = ParseSum();
+        indices.RemoveAt(indices.Count - 1);
+        Expect(')');
+        var i = Expr.IndexVar(index);
+        return name == "sum" ? Expr.SumOver(i, limits[0], limits[1], body) : Expr.ProductOver(i, limits[0], limits[1], body);
     }
 
     private ParseException ArityError(int at, string name, int expected, int found) =>

@@ -12,6 +12,10 @@ public static class Signs
         Number n => n.Value.Sign > 0,
         NamedConstant => true,
         Symbol s => s.Domain is Domain.PositiveReal or Domain.Probability or Domain.PositiveInteger,
+        Element el => el.Vector.Domain is Domain.PositiveReal or Domain.Probability or Domain.PositiveInteger,
+        // An empty product is 1; a sum is positive only when its range is known non-empty (1..L with L ≥ 1).
+        BigOperator { Kind: BigOperatorKind.Product } b => IsPositive(b.Body),
+        BigOperator b => IsPositive(b.Body) && b.Lower is Number { Value.IsOne: true } && Satisfies(b.Upper, Domain.PositiveInteger),
         Sum s => s.Terms.All(IsNonNegative) && s.Terms.Any(IsPositive),
         Product p => p.Factors.All(IsPositive),
         Power p => IsPositive(p.Base),
@@ -31,6 +35,8 @@ public static class Signs
     {
         Number n => n.Value.Sign >= 0,
         Symbol s => s.Domain == Domain.NonNegativeReal,
+        Element el => el.Vector.Domain == Domain.NonNegativeReal,
+        BigOperator b => IsNonNegative(b.Body),
         Sum s => s.Terms.All(IsNonNegative),
         Product p => p.Factors.All(IsNonNegative),
         Power p => IsNonNegative(p.Base) || (p.Exponent is Number k && k.Value.IsInteger && k.Value.Numerator.IsEven),

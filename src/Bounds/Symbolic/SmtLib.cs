@@ -22,16 +22,53 @@ public sealed partial class SmtLibEncoder
     private readonly List<string> axioms = [];
     private readonly List<string> expArguments = [];
     private readonly List<string> lnArguments = [];
+    private readonly IReadOnlyDictionary<string, int> lengths;
     private bool usesPi, usesKlInv, usesBinomInv;
+
+    /// <summary>An encoder for expressions without Σ/Π over a symbolic length.</summary>
+    public SmtLibEncoder() : this(new Dictionary<string, int>()) { }
+
+    /// <summary>
+    /// An encoder that gives length symbols (e.g. depth) concrete values: each Σ/Π is then written out term by term and
+    /// element i of a vector x becomes the real variable |x[i]| with the vector's domain.
+    /// </summary>
+    public SmtLibEncoder(IReadOnlyDictionary<string, int> lengths)
+    {
+        ArgumentNullException.ThrowIfNull(lengths);
+        foreach (var (name, n) in lengths)
+            if (n < 1) throw new ArgumentOutOfRangeException(nameof(lengths), n, $"The length {name} must be an integer ≥ 1.");
+        this.lengths = lengths;
+    }
 
     /// <summary>The SMT-LIB term of e, registering the declarations and axioms it needs.</summary>
     public string Term(Expr e)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (terms.TryGetValue(e, out var cached)) return cached;
-        var text = Encode(e);
+        var text = Encode(Indexed.HasIndexed(e) ? Concrete(e) : e);
         terms[e] = text;
         return text;
+    }
+
+    // SMT-LIB has no Σ/Π: with the lengths substituted each one has numeric limits and is written out; elements with a
+    // numeric index become variables.
+    private Expr Concrete(Expr e)
+    {
+        var substituted = Calculus.Substitute(e, lengths.ToDictionary(kv => kv.Key, kv => (Expr)kv.Value));
+        var unrolled = Calculus.Unroll(substituted);
+        var open = Find(unrolled, x => x is BigOperator);
+        if (open is BigOperator b)
+            throw new NotSupportedException(
+                $"No SMT-LIB encoding for {TextPrinter.Unicode(b)} without a concrete length: its range {b.Lower}..{b.Upper} is symbolic; " +
+                $"give the length{(Calculus.FreeSymbols(b.Upper).FirstOrDefault() is { } l ? $" of {l.Name}" : "")} with new SmtLibEncoder(lengths).");
+        if (Find(unrolled, x => x is IndexVariable) is IndexVariable i)
+            throw new NotSupportedException($"No SMT-LIB encoding for the index variable {i.Name} outside a sum or product.");
+        return Calculus.ReplaceElements(unrolled, el => el.Index is Number n
+            ? Expr.Sym($"{el.Vector.Name}[{n.Value}]", el.Vector.Domain)
+            : throw new NotSupportedException($"No SMT-LIB encoding for {el.Vector.Name}[{el.Index}]: its index is not a number."));
+
+        static Expr? Find(Expr x, Func<Expr, bool> what) =>
+            what(x) ? x : Indexed.Children(x).Select(c => Find(c, what)).FirstOrDefault(r => r is not null);
     }
 
     /// <summary>A complete script: declarations, the symbols' domain constraints, the axioms, the given assertions (SMT-LIB Bool terms) and (check-sat).</summary>
@@ -59,15 +96,21 @@ public sealed partial class SmtLibEncoder
     }
 
     /// <summary>The script whose unsat answer proves left = right for all values of the symbols in their domains.</summary>
-    public static string EqualityObligation(Expr left, Expr right)
+    public static string EqualityObligation(Expr left, Expr right) => EqualityObligation(left, right, new Dictionary<string, int>());
+
+    /// <summary>The equality obligation for expressions with Σ/Π, written out at the given lengths.</summary>
+    public static string EqualityObligation(Expr left, Expr right, IReadOnlyDictionary<string, int> lengths)
     {
-        var enc = new SmtLibEncoder();
+        var enc = new SmtLibEncoder(lengths);
         string l = enc.Term(left), r = enc.Term(right);
         return enc.Script([$"(not (= {l} {r}))"]);
     }
 
     /// <summary>The SMT-LIB term alone (declarations and axioms dropped), for display.</summary>
     public static string Print(Expr e) => new SmtLibEncoder().Term(e);
+
+    /// <summary>The SMT-LIB term alone with Σ/Π written out at the given lengths, for display.</summary>
+    public static string Print(Expr e, IReadOnlyDictionary<string, int> lengths) => new SmtLibEncoder(lengths).Term(e);
 
     private string Encode(Expr e)
     {

@@ -18,7 +18,8 @@ public static class TextPrinter
     /// <summary>Unicode text, e.g. √(2·d·ln(e·n/d)/n).</summary>
     public static string Unicode(Expr e) => Render(Visual.From(e), unicode: true);
 
-    /// <summary>ASCII infix, e.g. sqrt(2*d*ln(e*n/d)/n); parses back to the same expression.</summary>
+    /// <summary>ASCII infix, e.g. sqrt(2*d*ln(e*n/d)/n); parses back to the same expression (Σ/Π print as sum(i, 1, L, body) and
+    /// prod(…), elements as x[i], read back by <see cref="Parser.Parse(string, IReadOnlyDictionary{string, Domain}?, IReadOnlyDictionary{string, VectorSymbol})"/> given the vectors).</summary>
     public static string Infix(Expr e) => Render(Visual.From(e), unicode: false);
 
     /// <summary>True for a spelled-out lowercase Greek letter name such as delta.</summary>
@@ -98,6 +99,29 @@ public static class TextPrinter
                     if (i > 0) sb.Append(", ");
                     Write(sb, f.Arguments[i], u);
                 }
+                sb.Append(')');
+                break;
+            case VElement el:
+                sb.Append(el.Vector);
+                if (!u) { sb.Append('['); Write(sb, el.Index, u); sb.Append(']'); }
+                else if (el.Index is VSymbol or VInteger) { sb.Append('_'); Write(sb, el.Index, u); }
+                else { sb.Append("_("); Write(sb, el.Index, u); sb.Append(')'); }
+                break;
+            case VBig b when u:
+                sb.Append(b.Kind == BigOperatorKind.Sum ? "Σ" : "Π").Append("_{").Append(b.Index).Append('=');
+                Write(sb, b.Lower, u);
+                sb.Append("}^{");
+                Write(sb, b.Upper, u);
+                sb.Append("} ");
+                Write(sb, b.Body, u, 4);
+                break;
+            case VBig b:
+                sb.Append(b.Kind == BigOperatorKind.Sum ? "sum(" : "prod(").Append(b.Index).Append(", ");
+                Write(sb, b.Lower, u);
+                sb.Append(", ");
+                Write(sb, b.Upper, u);
+                sb.Append(", ");
+                Write(sb, b.Body, u);
                 sb.Append(')');
                 break;
             default: throw new NotSupportedException($"No text form for {v.GetType().Name}.");

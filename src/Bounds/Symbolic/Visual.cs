@@ -31,6 +31,9 @@ internal abstract record Visual
                 return new VFraction(new VInteger(BigInteger.One), From(Expr.Pow(p.Base, Expr.Num(-k.Value))));
             case Power p: return new VPower(From(p.Base), From(p.Exponent));
             case Function f: return new VFunction(f.Kind, [.. f.Arguments.Select(From)]);
+            case IndexVariable i: return new VSymbol(i.Name);
+            case Element el: return new VElement(el.Vector.Name, From(el.Index));
+            case BigOperator b: return new VBig(b.Kind, b.Index.Name, From(b.Lower), From(b.Upper), From(b.Body));
             default: throw new NotSupportedException($"No visual form for node {e.GetType().Name}.");
         }
     }
@@ -81,3 +84,6 @@ internal sealed record VFraction(Visual Numerator, Visual Denominator) : Visual 
 internal sealed record VPower(Visual Base, Visual Exponent) : Visual { public override int Precedence => 4; }
 internal sealed record VRoot(Visual Argument) : Visual { public override int Precedence => 5; }
 internal sealed record VFunction(FunctionKind Kind, IReadOnlyList<Visual> Arguments) : Visual { public override int Precedence => 5; }
+internal sealed record VElement(string Vector, Visual Index) : Visual { public override int Precedence => 5; }
+// A big operator's body extends to the right, so it binds like a negation: parenthesized as a factor or exponent.
+internal sealed record VBig(BigOperatorKind Kind, string Index, Visual Lower, Visual Upper, Visual Body) : Visual { public override int Precedence => 2; }

