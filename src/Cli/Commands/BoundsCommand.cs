@@ -185,13 +185,17 @@ public sealed class BoundsCommand : ICommand
         Out.WriteLine($"provenance note: {entry.ProvenanceNote}");
         Out.WriteLine("inputs:");
         foreach (var i in entry.Inputs)
-            Out.WriteLine($"  {i.Name,-20} {i.Domain.Describe(),-28} {i.Meaning}");
+            Out.WriteLine($"  {i.Name,-20} {i.Domain.Describe(),-28} {i.Description}");
         foreach (var p in entry.Preconditions)
             Out.WriteLine($"precondition: {p.Description}");
         foreach (var a in entry.Assumptions)
             Out.WriteLine($"assumed, not checked: {a}");
         if (entry.BinaryOnlyReason is { } reason)
             Out.WriteLine($"binary classification only: {reason}");
+        if (entry.RequiresBiasFree)
+            Out.WriteLine("applies to a run only if: the network has no biases");
+        foreach (var r in entry.Requirements)
+            Out.WriteLine($"applies to a run only if: {r.Description}");
         return 0;
     }
 
@@ -199,6 +203,7 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
         var values = ReadValues(reader);
+        RejectOldNames(entry, values);
         RunInputs? run = reader.GetOrNull(RunDir) is { } runDir ? RunInputs.Load(runDir) : null;
         int? classes = ResolveClasses(reader.GetOrNull(Classes), run?.Classes, entry);
         bool json = reader.Flag(OptionSets.Json);
@@ -248,6 +253,7 @@ public sealed class BoundsCommand : ICommand
             throw UsageException.BadValue("--for", symbol,
                 $"an integer-count input of {entry.Id}: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}");
         var values = ReadValues(reader);
+        RejectOldNames(entry, values);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -277,6 +283,7 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
         var values = ReadValues(reader);
+        RejectOldNames(entry, values);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -333,6 +340,15 @@ public sealed class BoundsCommand : ICommand
         ["target"] = r.Target.Name(),
         ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
+
+    // An input renamed when the catalog moved to one vocabulary: say the new name rather than "no input named …".
+    private static void RejectOldNames(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        foreach (string name in values.Keys)
+            if (entry.Inputs.All(i => i.Name != name) && Vocabulary.RenamedTo(entry.Id, name) is { } renamed && entry.Inputs.Any(i => i.Name == renamed))
+                throw new UsageException(
+                    $"--set {name}: {entry.Id} has no input '{name}' any more; it is called '{renamed}' ({Vocabulary.Get(renamed).Meaning}); use --set {renamed}=value.");
+    }
 
     // Each --set is name=value; the value must be a finite number (domains are checked by the catalog).
     private static Dictionary<string, double> ReadValues(ParsedArgs reader)

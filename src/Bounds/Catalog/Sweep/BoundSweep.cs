@@ -13,18 +13,32 @@ public static class BoundSweep
         return (entries ?? BoundCatalog.All).Select(e => Evaluate(e, facts, quantities)).ToArray();
     }
 
+    /// <summary>Why the entry does not apply to a run with these facts (binary-only, biases, its declared
+    /// <see cref="BoundEntry.Requirements"/>), naming the fact and its value; null when the facts allow it.</summary>
+    public static string? NotApplicableReason(BoundEntry entry, RunFacts facts)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(facts);
+        if (facts.Classes is int k && k > 2 && entry.BinaryOnlyReason is { } binary)
+            return $"binary classification only ({binary}); the run has {k} classes";
+        if (facts.Classes is null && entry.BinaryOnlyReason is not null)
+            return "classification only; the run is a regression";
+        if (entry.RequiresBiasFree && facts.HasBias)
+            return "stated for networks without biases (or with biases folded into an augmented input); the run has biases";
+        foreach (RunRequirement requirement in entry.Requirements)
+            if (requirement.Violation(facts) is { } violation)
+                return violation;
+        return null;
+    }
+
     /// <summary>The outcome of one entry on one run.</summary>
     public static BoundOutcome Evaluate(BoundEntry entry, RunFacts facts, IReadOnlyDictionary<string, double> quantities)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(quantities);
-        if (facts.Classes is int k && k > 2 && entry.BinaryOnlyReason is { } binary)
-            return new BoundNotApplicable(entry, $"binary classification only ({binary})");
-        if (facts.Classes is null && entry.BinaryOnlyReason is not null)
-            return new BoundNotApplicable(entry, "classification only; the run is a regression");
-        if (entry.RequiresBiasFree && facts.HasBias)
-            return new BoundNotApplicable(entry, "stated for networks without biases; the run has biases");
+        if (NotApplicableReason(entry, facts) is { } reason)
+            return new BoundNotApplicable(entry, reason);
         var values = new Dictionary<string, double>();
         foreach (BoundInput input in entry.Inputs)
             if (quantities.TryGetValue(input.Name, out double v))
