@@ -19,7 +19,7 @@ public static class BoundCatalog
         CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
         CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
         Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Information.Haghifam20(), Conv.Graf22(), Conv.Ledent21(),
-    });
+    }.Concat(Jiang20.All()).ToArray());
 
     // Bartlett, Foster, Telgarsky (2017), Theorem 3.3: 1-Lipschitz activations with σ(0) = 0, on the layers of an MLP.
     // Declared here rather than in Spectral.cs, which is being rewritten as the depth-generic entry.

@@ -50,6 +50,31 @@ let private cases : (string * (string * float) list * float) list = [
     "margin-mohri-multiclass-grid", [ "ramp_loss", 0.05; "gamma", 2.; "rademacher_pi1", 0.001; "classes", 10.; "n", 60000.; "delta", 0.05 ], 0.079142942868145048
     "occam-kl", [ "train_error", 0.02; "code_length_bits", 20000.; "n", 60000.; "delta", 0.05 ], 0.26567577362530032
     "lotfi22-compression", [ "train_error", 0.02; "code_length_bits", 20000.; "n", 60000.; "catoni_c", 3.; "delta", 0.05 ], 0.26611629682143554
+    // Jiang et al. (2020) measures: tests/Bounds/Catalog/jiang_golden.py (mpmath, 50 digits).
+    "jiang-params", [ "params", 50000.; "n", 1000. ], 7.0710678118654752440
+    "jiang-inverse-margin", [ "margin_q10", 2.5; "n", 1000. ], 0.012649110640673517328
+    "jiang-log-prod-spec-over-margin", [ "log_spec_prod", 1.7; "margin_q10", 2.5; "n", 1000. ], -2.6701683713652236356
+    "jiang-log-prod-spec", [ "log_spec_prod", 1.7; "n", 1000. ], -1.7538776394910685704
+    "jiang-log-sum-spec-over-margin", [ "log_spec_prod", 1.7; "margin_q10", 2.5; "depth", 3.; "n", 1000. ], -2.6433350724483987169
+    "jiang-log-sum-spec", [ "log_spec_prod", 1.7; "depth", 3.; "n", 1000. ], -2.3379048284903470285
+    "jiang-log-spec-init-main", [ "log_spec_prod", 1.7; "margin_q10", 2.5; "dist_frob_ratio_sum", 0.8; "n", 1000. ], -2.7817401470223284857
+    "jiang-log-spec-orig-main", [ "log_spec_prod", 1.7; "margin_q10", 2.5; "frob_ratio_sum", 6.; "n", 1000. ], -1.7742886367511961352
+    "jiang-log-prod-fro-over-margin", [ "log_frob_prod", 2.3; "margin_q10", 2.5; "n", 1000. ], -2.0701683713652237688
+    "jiang-log-prod-fro", [ "log_frob_prod", 2.3; "n", 1000. ], -1.1538776394910687037
+    "jiang-log-sum-fro-over-margin", [ "log_frob_prod", 2.3; "margin_q10", 2.5; "depth", 3.; "n", 1000. ], -2.4433350724483987613
+    "jiang-log-sum-fro", [ "log_frob_prod", 2.3; "depth", 3.; "n", 1000. ], -2.1379048284903470729
+    "jiang-fro-over-spec", [ "frob_ratio_sum", 6.; "n", 1000. ], 0.077459666924148337704
+    "jiang-fro-dist", [ "dist_frob_sq_sum", 12.5; "n", 1000. ], 0.11180339887498948482
+    "jiang-spec-dist", [ "dist_spec_sq_sum", 3.5; "n", 1000. ], 0.059160797830996160426
+    "jiang-param-norm", [ "frob_sq_sum", 40.; "n", 1000. ], 0.20000000000000000000
+    "jiang-path-norm-over-margin", [ "path_norm", 7.5; "margin_q10", 2.5; "n", 1000. ], 0.094868329805051379960
+    "jiang-path-norm", [ "path_norm", 7.5; "n", 1000. ], 0.23717082451262844990
+    "jiang-pacbayes-init", [ "dist_frob_sq_sum", 12.5; "sharpness_sigma", 0.03; "n", 1000. ], 1.8688596885262747295
+    "jiang-pacbayes-orig", [ "frob_sq_sum", 40.; "sharpness_sigma", 0.03; "n", 1000. ], 3.3363940750887647583
+    "jiang-pacbayes-flatness", [ "sharpness_sigma", 0.03; "n", 1000. ], 1.0540925533894598163
+    "jiang-pacbayes-mag-init", [ "mag_log_ratio_init", 1500.; "sharpness_sigma_mag", 0.2; "n", 1000. ], 0.62730948756687574697
+    "jiang-pacbayes-mag-orig", [ "mag_log_ratio_orig", 2600.; "sharpness_sigma_mag", 0.2; "n", 1000. ], 0.81762900706336014713
+    "jiang-pacbayes-mag-flatness", [ "sharpness_sigma_mag", 0.2; "n", 1000. ], 0.15811388300841895782
 ]
 
 [<Tests>]
