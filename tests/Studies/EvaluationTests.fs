@@ -79,3 +79,36 @@ let tests =
                 else Expect.isNotNull e.Row.Reason e.Row.Id
         }
     ]
+
+// A two-layer ReLU net without biases small enough to measure by hand:
+//   W1 = I (2×2), W2 = diag(2, 1), init = 0; x = (1, 0) → f = (2, 0), label 0, margin 2; x = (0, 1) → (0, 1), label 1,
+//   margin 1; x = (0.5, 0.25) → (1, 0.25), label 1, margin −0.75. ‖W1‖₂ = 1, ‖W2‖₂ = 2, ‖W1‖_F = √2, ‖W2‖_F = √5;
+//   path norm² = 1ᵀ(W2∘W2)(W1∘W1)1 = 4 + 1 = 5; ‖X‖ = sqrt(1 + 1 + 0.3125); margin_q10 = the 0-th smallest = −0.75.
+[<Tests>]
+let epochTests =
+    testList "Studies/Evaluation/Epoch" [
+        test "Epoch measures the in-memory network by hand and evaluates every entry" {
+            let backend = BoundLab.Numerics.Backends.CpuBackend(1)
+            let spec = BoundLab.Numerics.Models.MlpSpec([| 2; 2; 2 |], BoundLab.Numerics.Activation.Relu, false)
+            let m (rows: int) (cols: int) (xs: float32[]) = BoundLab.Numerics.Tensors.Matrix<float32>(rows, cols, xs)
+            let net = BoundLab.Numerics.Models.Model<float32>.FromDense(spec, backend, [| m 2 2 [| 1f; 0f; 0f; 1f |]; m 2 2 [| 2f; 0f; 0f; 1f |] |], [| [||]; [||] |])
+            let init = BoundLab.Numerics.Models.Model<float32>.Zeros(BoundLab.Numerics.Models.ModelSpec.FromMlp spec, backend)
+            let train = BoundLab.Numerics.Data.Dataset("toy", m 3 2 [| 1f; 0f; 0f; 1f; 0.5f; 0.25f |], [| 0; 1; 1 |], null, 2)
+            let facts = RunFacts(Nullable 2, Nullable 2, "relu", "sgd", "cross-entropy", false, true)
+            let e = CatalogEvaluator(null, Func<string, RunFacts>(fun _ -> facts)).Epoch("unused", net, init, train, 1)
+            let v name = e.Measures[name]
+            Expect.floatClose Accuracy.veryHigh (v "spec_prod") 2. "Π ‖W_i‖₂"
+            Expect.floatClose Accuracy.veryHigh (v "frob_prod") (sqrt 10.) "Π ‖W_i‖_F"
+            Expect.floatClose Accuracy.veryHigh (v "path_norm") (sqrt 5.) "path norm"
+            Expect.floatClose Accuracy.veryHigh (v "x_norm") (sqrt 2.3125) "‖X‖"
+            Expect.equal (v "x_max_norm") 1. "max ‖x_i‖"
+            Expect.floatClose Accuracy.veryHigh (v "dist_frob_sq_sum") 7. "Σ ‖W_i − 0‖_F² = 2 + 5"
+            Expect.equal (v "margin_q10") -0.75 "margin_q10"
+            Expect.isFalse (e.Measures.ContainsKey "sharpness_sigma") "no sharpness after an epoch"
+            Expect.equal e.Bounds.Count BoundCatalog.All.Count "a row per entry"
+            let row id = e.Bounds |> Seq.find (fun r -> r.Id = id)
+            Expect.equal (row "jiang-inverse-margin").Status "not_applicable" "q10 < 0"
+            Expect.equal (row "jiang-params").Status "value" "parameter count"
+            Expect.floatClose Accuracy.veryHigh (row "jiang-params").Value.Value (sqrt (8. / 3.)) "sqrt(ω/m), ω = 8 weights, m = 3"
+        }
+    ]
