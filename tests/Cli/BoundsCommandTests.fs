@@ -65,7 +65,7 @@ let tests =
 
         yield testCase "eval reports the grid indices of post-hoc quantities" <| fun () ->
             let o =
-                json [ "eval"; "golowich-frobenius"; "--set"; "margin_loss=0.04"; "--set"; "gamma=2.5"; "--set"; "frob_prod=37"
+                json [ "eval"; "golowich-frobenius"; "--set"; "ramp_loss=0.04"; "--set"; "gamma=2.5"; "--set"; "frob_prod=37"
                        "--set"; "x_norm=2000"; "--set"; "depth=3"; "--set"; "n=60000"; "--set"; "delta=0.05"; "--classes"; "2"; "--json" ]
             let grids = o["delta_budget"].["grids"].AsArray()
             Expect.equal [ for g in grids -> g["symbol"].GetValue<string>(), g["index"].GetValue<int>() ] [ "gamma", 19; "frob_prod", 77 ] "indices (golden.py)"
@@ -77,7 +77,7 @@ let tests =
             Expect.stringContains (o["reason"].GetValue<string>()) "binary" "reason"
 
         yield testCase "eval text output marks a measure as not a bound" <| fun () ->
-            let code, out, _ = run [ "eval"; "mou18-pacbayes"; "--set"; "beta=100"; "--set"; "weighted_grad_sum=0.3"; "--set"; "n=50000" ]
+            let code, out, _ = run [ "eval"; "mou18-pacbayes"; "--set"; "sgld_beta=100"; "--set"; "weighted_grad_sum=0.3"; "--set"; "n=50000" ]
             Expect.equal code 0 "exit"
             Expect.stringContains out "measure" "kind"
             Expect.stringContains out "not a bound" "warning"
@@ -121,10 +121,16 @@ let tests =
             "missing bound id", [ "eval" ], [ "bound id" ]
             "show unknown id", [ "show"; "nope" ], [ "'nope'"; "vc-mohri" ]
             "spectral depth beyond 64", [ "show"; "bft-spectral-65" ], [ "bft-spectral-65"; "64" ]
-            "negative post-hoc input", [ "eval"; "golowich-frobenius"; "--classes"; "2"; "--set"; "margin_loss=0.04"; "--set"; "gamma=-1"; "--set"; "frob_prod=37"
+            "negative post-hoc input", [ "eval"; "golowich-frobenius"; "--classes"; "2"; "--set"; "ramp_loss=0.04"; "--set"; "gamma=-1"; "--set"; "frob_prod=37"
                                          "--set"; "x_norm=2000"; "--set"; "depth=3"; "--set"; "n=60000"; "--set"; "delta=0.05" ], [ "gamma = -1"; "> 0" ]
             "sensitivity unknown input", [ "sensitivity"; "pacbayes-maurer"; "--set"; "emp_risk=0.03"; "--set"; "kl=5000"; "--set"; "n=60000"; "--set"; "delta=0.025"; "--set"; "m=3" ], [ "'m'"; "emp_risk, kl, n, delta" ]
             "non-integer count", [ "eval"; "pacbayes-maurer"; "--set"; "emp_risk=0.03"; "--set"; "kl=5000"; "--set"; "n=600.5"; "--set"; "delta=0.025" ], [ "n = 600.5"; "integer ≥ 1" ]
+            "old name beta (SGLD's inverse temperature)", [ "eval"; "mou18-pacbayes"; "--set"; "beta=100"; "--set"; "weighted_grad_sum=0.3"; "--set"; "n=50000" ], [ "--set beta"; "'sgld_beta'"; "inverse temperature" ]
+            "old name beta (smoothness)", [ "eval"; "hrs16-nonconvex"; "--set"; "beta=1"; "--set"; "lipschitz=1"; "--set"; "step_c=0.5"; "--set"; "n=50000"; "--set"; "steps=100" ], [ "--set beta"; "'smoothness'" ]
+            "old name C (loss range)", [ "eval"; "llq20-gld"; "--set"; "C=1"; "--set"; "n=100"; "--set"; "grad_sum=1" ], [ "--set C"; "'loss_max'" ]
+            "old name C (Catoni)", [ "solve"; "pacbayes-catoni"; "--for"; "n"; "--target"; "0.5"; "--set"; "C=2"; "--set"; "emp_risk=0.03"; "--set"; "kl=50"; "--set"; "delta=0.05" ], [ "--set C"; "'catoni_c'" ]
+            "old name L", [ "sensitivity"; "hrs16-convex"; "--set"; "L=1"; "--set"; "n=100"; "--set"; "lr_sum=1" ], [ "--set L"; "'lipschitz'" ]
+            "old name rho", [ "eval"; "margin-mohri-multiclass"; "--set"; "rho=2"; "--set"; "ramp_loss=0.05"; "--set"; "rademacher_pi1=0.001"; "--set"; "classes=10"; "--set"; "n=100"; "--set"; "delta=0.05" ], [ "--set rho"; "'gamma'" ]
         ] ->
             testCase $"bad input: {name} → exit 2, one line naming the option" <| fun () ->
                 let code, _, message = run args

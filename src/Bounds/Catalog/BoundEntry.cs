@@ -73,6 +73,11 @@ public sealed record BoundEntry
     /// <summary>The theorem is stated for networks without biases (or with biases folded into an augmented input), so
     /// it is evaluated from a trained run's measurements only when that run has no biases.</summary>
     public bool RequiresBiasFree { get; init; }
+    /// <summary>Inputs that may be chosen after seeing the data because the formula pays for the choice (besides the
+    /// grid-snapped <see cref="PostHoc"/> ones).</summary>
+    public IReadOnlyList<string> PaidInFormula { get; init; } = Array.Empty<string>();
+    /// <summary>What a trained run must be for the entry to apply (optimizer, depth, activation, loss, …), checked on its facts.</summary>
+    public IReadOnlyList<Sweep.RunRequirement> Requirements { get; init; } = Array.Empty<Sweep.RunRequirement>();
 
     /// <summary>The input with this symbol name; throws naming the known inputs otherwise.</summary>
     public BoundInput Input(string name) =>

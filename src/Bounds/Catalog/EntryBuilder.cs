@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog;
@@ -13,6 +14,9 @@ internal sealed class EntryBuilder
     private readonly List<string> assumptions = new();
     private readonly List<IReadOnlyList<string>> optionalGroups = new();
 
+    private readonly List<RunRequirement> requirements = new();
+    private readonly List<string> paidInFormula = new();
+
     private bool requiresBiasFree;
 
     /// <summary>Records a theorem condition that cannot be checked from the inputs.</summary>
@@ -26,9 +30,11 @@ internal sealed class EntryBuilder
     }
 
     /// <summary>Declares an input and returns its symbol.</summary>
+    /// <remarks>A vocabulary name takes the vocabulary's meaning, and <paramref name="meaning"/> becomes the entry's note
+    /// when it says more; the domain must be the vocabulary's (checked in <see cref="Build"/>).</remarks>
     public Symbol Input(string name, string meaning, InputDomain domain)
     {
-        var input = new BoundInput(name, meaning, domain);
+        var input = Declared(name, meaning, domain, null);
         inputs.Add(input);
         return SymbolFor(input);
     }
@@ -42,7 +48,7 @@ internal sealed class EntryBuilder
         ArgumentNullException.ThrowIfNull(length);
         if (inputs.FirstOrDefault(i => i.Name == length.Name) is not { Domain: InputDomain.PositiveInteger, IsVector: false })
             throw new ArgumentException($"The length of vector input '{name}' must be a positive-integer input declared before it; '{length.Name}' is not.", nameof(length));
-        var input = new BoundInput(name, meaning, domain) { Length = length.Name };
+        var input = Declared(name, meaning, domain, null) with { Length = length.Name };
         inputs.Add(input);
         return VectorFor(input);
     }
@@ -54,10 +60,35 @@ internal sealed class EntryBuilder
         return Vector(name, $"{meaning} (post hoc: each element rounded {(direction == SnapDirection.Up ? "up" : "down")} onto the grid {InputDomains.Format(gridRatio)}^k)", length, InputDomain.PositiveReal);
     }
 
+
+    /// <summary>Declares an input by its vocabulary name, with an optional note on what this entry adds to its meaning.</summary>
+    public Symbol Input(string name, string? note = null)
+    {
+        var q = Vocabulary.Get(name);
+        var input = new BoundInput(q.Name, q.Meaning, q.Domain) { Note = note };
+        inputs.Add(input);
+        return SymbolFor(input);
+    }
+
+    private static BoundInput Declared(string name, string meaning, InputDomain domain, double? whenAbsent)
+    {
+        if (Vocabulary.Find(name) is not { } q)
+            return new BoundInput(name, meaning, domain) { WhenAbsent = whenAbsent };
+        string? note = meaning == q.Meaning ? null : meaning;
+        return new BoundInput(name, q.Meaning, domain) { Note = note, WhenAbsent = whenAbsent };
+    }
+
+    /// <summary>Records that <paramref name="name"/> may be chosen after seeing the data because the formula itself pays
+    /// for the choice (e.g. a ln(γ√n) term), so a sweep may pick it from the run.</summary>
+    public void PaidInFormula(string name) => paidInFormula.Add(name);
+
+    /// <summary>Declares what a run must be for the entry to apply (checked by the sweep on the run's facts).</summary>
+    public void Needs(RunRequirement requirement) => requirements.Add(requirement);
+
     /// <summary>Declares an input that may be left out; the formula is then evaluated with <paramref name="whenAbsent"/>.</summary>
     public Symbol OptionalInput(string name, string meaning, InputDomain domain, double whenAbsent)
     {
-        var input = new BoundInput(name, meaning + " (optional)", domain) { WhenAbsent = whenAbsent };
+        var input = Declared(name, meaning + " (optional)", domain, whenAbsent);
         inputs.Add(input);
         return SymbolFor(input);
     }
@@ -105,7 +136,13 @@ internal sealed class EntryBuilder
 
     /// <summary>The finished entry; the formula defaults to the sum of the terms.</summary>
     public BoundEntry Build(string id, string title, BoundFamily family, BoundTarget target, Citation citation,
-        Provenance provenance, string note, Expr? formula = null, Expr? vacuousAt = null, string? binaryOnlyReason = null, bool noVacuousLevel = false) => new()
+        Provenance provenance, string note, Expr? formula = null, Expr? vacuousAt = null, string? binaryOnlyReason = null, bool noVacuousLevel = false)
+    {
+        foreach (var input in inputs)
+            if (Vocabulary.Find(input.Name) is { } q && q.Domain != input.Domain)
+                throw new InvalidOperationException(
+                    $"{id}: input {input.Name} is declared {input.Domain.Describe()}, but the vocabulary's {input.Name} ({q.Meaning}) is {q.Domain.Describe()}.");
+        return new()
         {
             Id = id,
             Title = title,
@@ -125,7 +162,10 @@ internal sealed class EntryBuilder
             BinaryOnlyReason = binaryOnlyReason,
             RequiresBiasFree = requiresBiasFree,
             OptionalGroups = optionalGroups.ToArray(),
+            Requirements = requirements.ToArray(),
+            PaidInFormula = paidInFormula.ToArray(),
         };
+    }
 
     /// <summary>The symbol of an input: its name with the core domain that best describes the input domain.</summary>
     public static Symbol SymbolFor(BoundInput input) => Expr.Sym(input.Name, input.Domain switch

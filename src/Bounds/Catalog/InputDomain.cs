@@ -20,11 +20,18 @@ public enum InputDomain
 }
 
 /// <summary>One input of a catalog entry: its symbol name, what it means, and its domain.</summary>
-/// <param name="Name">The symbol name used in the formula and on the command line.</param>
-/// <param name="Meaning">One line saying what the caller must supply.</param>
+/// <param name="Name">The symbol name used in the formula and on the command line (a <see cref="Vocabulary"/> name).</param>
+/// <param name="Meaning">One line saying what the caller must supply (the vocabulary's meaning of the name).</param>
 /// <param name="Domain">The allowed values.</param>
 public sealed record BoundInput(string Name, string Meaning, InputDomain Domain)
 {
+    /// <summary>What this entry adds to the vocabulary's meaning (e.g. "fixed before seeing the data", "post hoc: rounded
+    /// down onto the grid 1.1^k"); null when nothing.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The meaning followed by the entry's note, for display.</summary>
+    public string Description => Note is null ? Meaning : $"{Meaning}; here: {Note}";
+
     /// <summary>
     /// The value the formula is evaluated with when an optional input is not given (e.g. M = ∞ for the number of
     /// Monte-Carlo samples: no sampling error); null for a required input.

@@ -197,13 +197,17 @@ public sealed class BoundsCommand : ICommand
         Out.WriteLine($"provenance note: {entry.ProvenanceNote}");
         Out.WriteLine("inputs:");
         foreach (var i in entry.Inputs)
-            Out.WriteLine($"  {i.Name,-20} {(i.IsVector ? $"a list of {i.Length} values" : i.Domain.Describe()),-28} {(i.IsVector ? $"each {i.Domain.Describe()}: " : "")}{i.Meaning}");
+            Out.WriteLine($"  {i.Name,-20} {(i.IsVector ? $"a list of {i.Length} values" : i.Domain.Describe()),-28} {(i.IsVector ? $"each {i.Domain.Describe()}: " : "")}{i.Description}");
         foreach (var p in entry.Preconditions)
             Out.WriteLine($"precondition: {p.Description}");
         foreach (var a in entry.Assumptions)
             Out.WriteLine($"assumed, not checked: {a}");
         if (entry.BinaryOnlyReason is { } reason)
             Out.WriteLine($"binary classification only: {reason}");
+        if (entry.RequiresBiasFree)
+            Out.WriteLine("applies to a run only if: the network has no biases");
+        foreach (var r in entry.Requirements)
+            Out.WriteLine($"applies to a run only if: {r.Description}");
         return 0;
     }
 
@@ -211,6 +215,7 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
         var (values, vectors) = ReadValues(reader, entry);
+        RejectOldNames(entry, values);
         RunInputs? run = reader.GetOrNull(RunDir) is { } runDir ? RunInputs.Load(runDir) : null;
         int? classes = ResolveClasses(reader.GetOrNull(Classes), run?.Classes, entry);
         bool json = reader.Flag(OptionSets.Json);
@@ -262,6 +267,7 @@ public sealed class BoundsCommand : ICommand
             throw UsageException.BadValue("--for", symbol,
                 $"an integer-count input of {entry.Id}: {string.Join(", ", entry.Inputs.Where(i => i.Domain == InputDomain.PositiveInteger).Select(i => i.Name))}");
         var values = ReadScalars(reader, entry);
+        RejectOldNames(entry, values);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -291,6 +297,7 @@ public sealed class BoundsCommand : ICommand
     {
         var entry = BoundCatalog.Get(reader.Positional(Id));
         var values = ReadScalars(reader, entry);
+        RejectOldNames(entry, values);
         int? classes = ReadClasses(reader, entry);
         bool json = reader.Flag(OptionSets.Json);
         reader.Finish();
@@ -347,6 +354,15 @@ public sealed class BoundsCommand : ICommand
         ["target"] = r.Target.Name(),
         ["warnings"] = new JsonArray(r.Warnings.Select(w => (JsonNode)w).ToArray()),
     };
+
+    // An input renamed when the catalog moved to one vocabulary: say the new name rather than "no input named …".
+    private static void RejectOldNames(BoundEntry entry, IReadOnlyDictionary<string, double> values)
+    {
+        foreach (string name in values.Keys)
+            if (entry.Inputs.All(i => i.Name != name) && Vocabulary.RenamedTo(entry.Id, name) is { } renamed && entry.Inputs.Any(i => i.Name == renamed))
+                throw new UsageException(
+                    $"--set {name}: {entry.Id} has no input '{name}' any more; it is called '{renamed}' ({Vocabulary.Get(renamed).Meaning}); use --set {renamed}=value.");
+    }
 
     // Each --set is name=value, or name=v1,v2,… for a vector input of the entry; every value must be a finite number
     // (domains and lengths are checked by the catalog).

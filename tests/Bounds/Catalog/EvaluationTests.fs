@@ -26,9 +26,9 @@ let tests =
             "vc-mohri", List.tail vc, "train_error", [ "needs a value for train_error" ]
             "vc-mohri", ("gamma", 1.) :: vc, "gamma", [ "no input named 'gamma'"; "train_error, n, vc_dim, delta" ]
             "pacbayes-maurer", [ "emp_risk", 0.1; "kl", 5.; "n", 5.; "delta", 0.05 ], "n", [ "n = 5"; "n ≥ 8" ]
-            "margin-mohri-uniform", [ "emp_margin_loss", 0.05; "rho", 2.; "r", 1.; "rademacher", 0.01; "n", 100.; "delta", 0.05 ], "rho", [ "rho = 2"; "r = 1"; "(0, r]" ]
-            "dr17", [ "mc_error", 0.1; "mc_samples", 100.; "kl", 5.; "j", 0.; "n", 100.; "delta", 0.025; "delta_mc", 0.01 ], "j", [ "j = 0"; "integer ≥ 1" ]
-            "hrs16-nonconvex", [ "L", 1.; "beta", 1.; "c", 0.5; "n", 1.; "T", 10. ], "n", [ "n = 1"; "n − 1" ]
+            "margin-mohri-uniform", [ "ramp_loss", 0.05; "gamma", 2.; "gamma_max", 1.; "rademacher", 0.01; "n", 100.; "delta", 0.05 ], "gamma", [ "gamma = 2"; "gamma_max = 1"; "(0, r]" ]
+            "dr17", [ "mc_error", 0.1; "mc_samples", 100.; "kl", 5.; "prior_index", 0.; "n", 100.; "delta", 0.025; "delta_mc", 0.01 ], "prior_index", [ "prior_index = 0"; "integer ≥ 1" ]
+            "hrs16-nonconvex", [ "lipschitz", 1.; "smoothness", 1.; "step_c", 0.5; "n", 1.; "steps", 10. ], "n", [ "n = 1"; "n − 1" ]
         ] ->
             testCase $"{id}: rejects {List.head parts}" <| fun () ->
                 let e = catch (fun () -> eval id inputs |> ignore)
@@ -44,7 +44,7 @@ let tests =
 
         yield testCase "a non-finite value throws instead of reporting it" <| fun () ->
             // (2cL²)^(1/(βc+1)) overflows to ∞ for L = 1e200.
-            let e = catch (fun () -> eval "hrs16-nonconvex" [ "L", 1e200; "beta", 1.; "c", 0.5; "n", 100.; "T", 10. ] |> ignore)
+            let e = catch (fun () -> eval "hrs16-nonconvex" [ "lipschitz", 1e200; "smoothness", 1.; "step_c", 0.5; "n", 100.; "steps", 10. ] |> ignore)
             Expect.isTrue (e :? InvalidOperationException) "InvalidOperationException"
             Expect.stringContains e.Message "no result is reported" "message"
 
@@ -80,8 +80,8 @@ let tests =
             Expect.floatClose { absolute = 0.; relative = 1e-12 } complexity.Value 1.1859919505318608e-151 "complexity term"
 
         yield testCase "the multiclass margin bound rejects k = 1" <| fun () ->
-            let e = catch (fun () -> eval "margin-mohri-multiclass" [ "emp_margin_loss", 0.05; "rho", 2.; "rademacher_pi1", 0.001; "k", 1.; "n", 100.; "delta", 0.05 ] |> ignore)
-            Expect.stringContains e.Message "k = 1" "names k"
+            let e = catch (fun () -> eval "margin-mohri-multiclass" [ "ramp_loss", 0.05; "gamma", 2.; "rademacher_pi1", 0.001; "classes", 1.; "n", 100.; "delta", 0.05 ] |> ignore)
+            Expect.stringContains e.Message "classes = 1" "names classes"
 
         yield testCase "PAC-Bayes entries apply to any number of classes" <| fun () ->
             Expect.isTrue (BoundEvaluator.Applicability(BoundCatalog.Get "pacbayes-maurer", 10).IsApplicable) "maurer"
@@ -92,11 +92,11 @@ let tests =
             Expect.isFalse (eval "vc-mohri" vc).Vacuous "0.43 is not vacuous"
 
         yield testCase "llq20 is vacuous relative to the loss range C" <| fun () ->
-            Expect.isTrue (eval "llq20-gld" [ "C", 1.; "n", 1.; "grad_sum", 1. ]).Vacuous "2.83 ≥ C = 1"
-            Expect.isFalse (eval "llq20-gld" [ "C", 10.; "n", 10.; "grad_sum", 1. ]).Vacuous "2.83 < C = 10"
+            Expect.isTrue (eval "llq20-gld" [ "loss_max", 1.; "n", 1.; "grad_sum", 1. ]).Vacuous "2.83 ≥ C = 1"
+            Expect.isFalse (eval "llq20-gld" [ "loss_max", 10.; "n", 10.; "grad_sum", 1. ]).Vacuous "2.83 < C = 10"
 
         yield testCase "measures are never vacuous and carry the 'not a bound' warning" <| fun () ->
-            let r = eval "neyshabur2015-frobenius" [ "depth", 3.; "input_norm", 10.; "frob_prod", 50.; "n", 60000. ]
+            let r = eval "neyshabur2015-frobenius" [ "depth", 3.; "x_max_norm", 10.; "frob_prod", 50.; "n", 60000. ]
             Expect.isFalse r.Vacuous "a measure has no vacuous level"
             Expect.equal r.Target BoundTarget.Measure "target"
             Expect.exists r.Warnings (fun w -> w.Contains "not a bound") "warning"
@@ -105,11 +105,11 @@ let tests =
             let maurer = eval "pacbayes-maurer" [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ]
             Expect.exists maurer.Warnings (fun w -> w.StartsWith "unverified") "pacbayes-maurer warns"
             Expect.isEmpty (eval "vc-mohri" vc).Warnings "vc-mohri is verified"
-            let dr = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
+            let dr = eval "dr17" [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "prior_index", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ]
             Expect.isEmpty dr.Warnings "dr17 is verified and has no unchecked assumptions"
 
         yield testCase "unchecked assumptions become warnings" <| fun () ->
-            let r = eval "hrs16-convex" [ "L", 1.; "n", 50000.; "sum_alpha", 100. ]
+            let r = eval "hrs16-convex" [ "lipschitz", 1.; "n", 50000.; "lr_sum", 100. ]
             Expect.exists r.Warnings (fun w -> w.Contains "α_t ≤ 2/β") "step-size condition"
 
         yield testCase "terms of additive entries add up to the value" <| fun () ->

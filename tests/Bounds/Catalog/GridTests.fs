@@ -50,7 +50,7 @@ let tests =
         yield testCase "golowich-frobenius reports its δ budget: grid points, indices and effective δ (golden.py)" <| fun () ->
             let r =
                 BoundEvaluator.Evaluate("golowich-frobenius",
-                    readOnlyDict [ "margin_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ], 2)
+                    readOnlyDict [ "ramp_loss", 0.04; "gamma", 2.5; "frob_prod", 37.; "x_norm", 2000.; "depth", 3.; "n", 60000.; "delta", 0.05 ], 2)
             let b = r.DeltaBudget
             Expect.equal b.Total 0.05 "total δ"
             Expect.equal [ for g in b.Grids -> g.Symbol, g.Point.Index ] [ "gamma", 19; "frob_prod", 77 ] "grid indices"
@@ -61,12 +61,12 @@ let tests =
         yield testCase "dr17 splits δ into the PAC-Bayes and Monte-Carlo shares" <| fun () ->
             let r =
                 BoundEvaluator.Evaluate("dr17",
-                    readOnlyDict [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "j", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ])
+                    readOnlyDict [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "prior_index", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ])
             Expect.equal [ for s in r.DeltaBudget.Shares -> s.Symbol, s.Delta ] [ "delta", 0.025; "delta_mc", 0.01 ] "shares"
             Expect.floatClose { absolute = 1e-15; relative = 0. } r.DeltaBudget.Total 0.035 "total"
             Expect.isEmpty r.DeltaBudget.Grids "no extra grid: the j union bound is inside the formula"
 
         yield testCase "expectation bounds spend no δ" <| fun () ->
-            let r = BoundEvaluator.Evaluate("llq20-gld", readOnlyDict [ "C", 1.; "n", 10000.; "grad_sum", 50. ])
+            let r = BoundEvaluator.Evaluate("llq20-gld", readOnlyDict [ "loss_max", 1.; "n", 10000.; "grad_sum", 50. ])
             Expect.isTrue r.DeltaBudget.IsEmpty "no δ"
     ]

@@ -14,10 +14,10 @@ let private eval (id: string) (inputs: (string * float) list) =
 //       return (1 - exp(-x))/(1 - exp(-C))
 // With 1 − exp(·) in doubles the first case came out 1.7e-8 relative BELOW this value.
 let private catoni = [
-    [ "emp_risk", 0.; "kl", 0.; "n", 1e9; "C", 1e-6; "delta", 0.05 ], 0.0029957337669331693
-    [ "emp_risk", 0.01; "kl", 3.; "n", 1e6; "C", 1e-4; "delta", 0.05 ], 0.06996057594695962
-    [ "emp_risk", 0.2; "kl", 100.; "n", 1e7; "C", 1e-3; "delta", 0.01 ], 0.21054360847999137
-    [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "C", 2.; "delta", 0.025 ], 0.15449696070650734
+    [ "emp_risk", 0.; "kl", 0.; "n", 1e9; "catoni_c", 1e-6; "delta", 0.05 ], 0.0029957337669331693
+    [ "emp_risk", 0.01; "kl", 3.; "n", 1e6; "catoni_c", 1e-4; "delta", 0.05 ], 0.06996057594695962
+    [ "emp_risk", 0.2; "kl", 100.; "n", 1e7; "catoni_c", 1e-3; "delta", 0.01 ], 0.21054360847999137
+    [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "catoni_c", 2.; "delta", 0.025 ], 0.15449696070650734
 ]
 
 // bft-spectral-40 with γ = 0.01, every s_i = 50, every b_i = 500 (grid indices 98, 85, 133): the product of
@@ -47,7 +47,7 @@ let tests =
             Expect.equal [ for s in (eval "pacbayes-maurer" maurer).DeltaBudget.Shares -> s.Symbol ] [ "delta" ] "no δ′ without Monte Carlo"
         testCase "mc_samples without delta_mc is refused, naming delta_mc" <| fun () ->
             let e =
-                try eval "pacbayes-catoni" [ "emp_risk", 0.03; "kl", 50.; "n", 60000.; "C", 2.; "delta", 0.025; "mc_samples", 1000. ] |> ignore; None
+                try eval "pacbayes-catoni" [ "emp_risk", 0.03; "kl", 50.; "n", 60000.; "catoni_c", 2.; "delta", 0.025; "mc_samples", 1000. ] |> ignore; None
                 with :? System.ArgumentException as e -> Some e
             match e with
             | Some e ->
@@ -92,7 +92,7 @@ let tests =
             Expect.floatClose { absolute = 0.; relative = 1e-12 } d.Derivative expected "∂/∂δ"
         testList "pacbayes-catoni at small C against mpmath (relative 1e-14)" [
             for inputs, exact in catoni ->
-                testCase (string (List.find (fun (k, _) -> k = "C") inputs |> snd)) <| fun () ->
+                testCase (string (List.find (fun (k, _) -> k = "catoni_c") inputs |> snd)) <| fun () ->
                     let v = (eval "pacbayes-catoni" inputs).Value
                     Expect.floatClose { absolute = 0.; relative = 1e-14 } v exact $"catoni {inputs}"
         ]

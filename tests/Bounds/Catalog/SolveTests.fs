@@ -56,9 +56,9 @@ let tests =
             Expect.stringContains e.Message "does not reach target 0.005" "message"
 
         yield testCase "a bound increasing in the count is refused (hrs16-nonconvex in T)" <| fun () ->
-            let e = catch (fun () -> solve "hrs16-nonconvex" "T" 1e-5 [ "L", 1.; "beta", 1.; "c", 0.5; "n", 50000. ] |> ignore)
+            let e = catch (fun () -> solve "hrs16-nonconvex" "steps" 1e-5 [ "lipschitz", 1.; "smoothness", 1.; "step_c", 0.5; "n", 50000. ] |> ignore)
             Expect.isTrue (e :? InvalidOperationException) "InvalidOperationException"
-            Expect.stringContains e.Message "not non-increasing in T" "message"
+            Expect.stringContains e.Message "not non-increasing in steps" "message"
 
         yield testCase "only count inputs can be solved for" <| fun () ->
             let e = catch (fun () -> solve "vc-mohri" "delta" 0.1 [ "train_error", 0.; "vc_dim", 10.; "n", 100. ] |> ignore)

@@ -34,7 +34,7 @@ let variants (inputs: (string * float) list) =
     [ Some("golden", inputs)
       set [ "n"; "n_test" ] 1e308 "n=1e308"
       set [ "delta"; "delta_mc" ] 1e-300 "delta=1e-300"
-      set [ "C" ] 1e-300 "C=1e-300" ] |> List.choose id
+      set [ "catoni_c"; "loss_max" ] 1e-300 "C=1e-300" ] |> List.choose id
 
 for m in caseRx.Matches text do
     let id = m.Groups[1].Value

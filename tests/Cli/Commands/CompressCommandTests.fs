@@ -30,7 +30,7 @@ let tests =
             let n, delta, err = num "n", num "delta", num "train_error_quantized"
             let occam = BoundEvaluator.Evaluate("occam-kl", readOnlyDict [ "train_error", err; "code_length_bits", num "code_length_bits"; "n", n; "delta", delta ])
             Expect.equal (num "occam_kl") occam.Value "occam-kl as the catalog evaluates it"
-            let lotfi = BoundEvaluator.Evaluate("lotfi22-compression", readOnlyDict [ "train_error", err; "code_length_bits", num "code_length_bits"; "n", n; "C", num "lotfi22_C"; "delta", delta ])
+            let lotfi = BoundEvaluator.Evaluate("lotfi22-compression", readOnlyDict [ "train_error", err; "code_length_bits", num "code_length_bits"; "n", n; "catoni_c", num "lotfi22_C"; "delta", delta ])
             Expect.equal (num "lotfi22_compression") lotfi.Value "lotfi22 at the reported C"
             Expect.isGreaterThanOrEqual (num "occam_kl") err "a bound is above the quantized training error"
 

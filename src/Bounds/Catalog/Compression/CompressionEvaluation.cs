@@ -36,7 +36,7 @@ public static class CompressionEvaluation
             while (n * c < 1) c = Math.BitIncrement(c); // the j = 0 end: 1/n·n may round below 1
             var r = BoundEvaluator.Evaluate("lotfi22-compression", new Dictionary<string, double>
             {
-                ["train_error"] = trainError, ["code_length_bits"] = codeBits, ["n"] = n, ["C"] = c, ["delta"] = delta,
+                ["train_error"] = trainError, ["code_length_bits"] = codeBits, ["n"] = n, ["catoni_c"] = c, ["delta"] = delta,
             });
             if (best is null || r.Value < best.Value) { best = r; bestC = c; }
         }

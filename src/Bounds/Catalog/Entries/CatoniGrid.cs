@@ -26,8 +26,8 @@ internal static class CatoniGrid
     }
 
     internal static void RequireGridRange(EntryBuilder b) =>
-        b.Require("C", "n·C ≥ 1 (λ = nC on the grid (1 + α)^j, j ≥ 0)", v => v["n"] * v["C"] >= 1,
-            v => $"{EntryBuilder.Show(v, "C")} is below 1/n = {InputDomains.Format(1 / v["n"])}: the grid λ = nC = (1 + α)^j starts at j = 0, so C must be ≥ 1/n.");
+        b.Require("catoni_c", "n·catoni_c ≥ 1 (λ = nC on the grid (1 + α)^j, j ≥ 0)", v => v["n"] * v["catoni_c"] >= 1,
+            v => $"{EntryBuilder.Show(v, "catoni_c")} is below 1/n = {InputDomains.Format(1 / v["n"])}: the grid λ = nC = (1 + α)^j starts at j = 0, so C must be ≥ 1/n.");
 
     internal static BoundEntry Entry()
     {
@@ -35,7 +35,7 @@ internal static class CatoniGrid
         var risk = b.Input("emp_risk", "empirical 0-1 risk R̂_Q of the stochastic classifier", InputDomain.UnitInterval);
         var kl = b.Input("kl", "KL(Q‖P) between posterior and data-independent prior, in nats", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
-        var c = b.Input("C", "Catoni's trade-off constant, any C ≥ 1/n, chosen after seeing the data (paid by the grid union bound)", InputDomain.PositiveReal);
+        var c = b.Input("catoni_c", "Catoni's trade-off constant, any C ≥ 1/n, chosen after seeing the data (paid by the grid union bound)", InputDomain.PositiveReal);
         var delta = b.Delta("delta", "PAC-Bayes bound, union over the grid λ = nC ∈ {(1 + 10⁻⁴)^j : j ≥ 0} (δ/(j + 2)² each)");
         RequireGridRange(b);
         b.Term("empirical risk", risk);

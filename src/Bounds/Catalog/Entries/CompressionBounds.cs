@@ -40,7 +40,7 @@ internal static class CompressionBounds
         var err = b.Input("train_error", "training 0-1 error of the quantized classifier", InputDomain.UnitInterval);
         var bits = CodeLength(b);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
-        var c = b.Input("C", "Catoni's constant C = λ/n = e^g/n, any C ≥ 1/n, chosen after seeing the data (paid by the grid union bound)", InputDomain.PositiveReal);
+        var c = b.Input("catoni_c", "Catoni's constant C = λ/n = e^g/n, any C ≥ 1/n, chosen after seeing the data (paid by the grid union bound)", InputDomain.PositiveReal);
         var delta = b.Delta("delta", "union over codewords (prior 2^{−ℓ}) and over the grid λ = nC ∈ {(1 + 10⁻⁴)^j}; the paper uses 0.05");
         CatoniGrid.RequireGridRange(b);
         b.Term("train error", err);

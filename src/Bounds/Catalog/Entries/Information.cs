@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -14,6 +15,7 @@ internal static class Information
         var cmi = b.Input("cmi", "conditional mutual information CMI_D(A) = I(A(S̃_U); U | S̃) in nats (supersample of 2n points, n selector bits)", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         b.Assume("the loss takes values in [0, 1] (e.g. the 0-1 loss)");
+        b.Needs(RunRequirement.BoundedGapLoss());
         b.Term("expected gap bound", Expr.Sqrt(2 * cmi / n));
         return b.Build("cmi-sz20", "Conditional mutual information bound on the expected gap", BoundFamily.Information, BoundTarget.ExpectedGap,
             new Citation("Steinke, Zakynthinou", 2020, "Reasoning about generalization via conditional mutual information (COLT)", "main theorem, sqrt(2 CMI/n) for losses in [0, 1]"),
@@ -35,6 +37,9 @@ internal static class Information
         var s = b.Input("incoherence_sum", "E[Σ_t β_t η_t ‖ξ_t‖²], ξ_t = ∇ℓ(w_t, z_J1) − ∇ℓ(w_t, z_J2) on a supersample pair (needs the supersample option of the Langevin run)", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         b.Assume("full-batch Langevin dynamics with noise sqrt(2η_t/β_t)·N(0, I); loss in [0, 1]; the trainer does not record incoherence_sum yet");
+        b.Needs(RunRequirement.Optimizer("Langevin dynamics", "sgld"));
+        b.Needs(RunRequirement.FullBatch("full-batch Langevin dynamics"));
+        b.Needs(RunRequirement.BoundedGapLoss());
         b.Term("expected gap bound", Expr.Sqrt(s) / (Expr.Sqrt(2) * n));
         return b.Build("haghifam20-ld", "CMI bound for Langevin dynamics (two-sample incoherence)", BoundFamily.Information, BoundTarget.ExpectedGap,
             new Citation("Haghifam, Negrea, Khisti, Roy, Dziugaite", 2020, "Sharpened generalization bounds based on conditional mutual information and an application to noisy, iterative algorithms (NeurIPS)", "Langevin-dynamics CMI bound as computed in the authors' released code"),

@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -16,8 +17,8 @@ internal static class Margin
     internal static BoundEntry Mohri()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("emp_margin_loss", "empirical margin loss R̂_ρ at margin rho", InputDomain.UnitInterval);
-        var rho = b.Input("rho", "margin ρ, fixed before seeing the data", InputDomain.PositiveReal);
+        var loss = b.Input("ramp_loss", "empirical margin loss R̂_ρ at margin gamma", InputDomain.UnitInterval);
+        var rho = b.Input("gamma", "margin ρ, fixed before seeing the data", InputDomain.PositiveReal);
         var rad = b.Input("rademacher", "empirical Rademacher complexity R̂_S(H) of the real-valued class", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "concentration of the empirical Rademacher complexity and of the margin loss");
@@ -34,14 +35,14 @@ internal static class Margin
     internal static BoundEntry MohriUniform()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("emp_margin_loss", "empirical margin loss R̂_ρ at margin rho", InputDomain.UnitInterval);
-        var rho = b.Input("rho", "margin ρ, any value in (0, r] (the theorem is uniform over ρ)", InputDomain.PositiveReal);
-        var r = b.Input("r", "largest margin r covered, fixed before seeing the data", InputDomain.PositiveReal);
+        var loss = b.Input("ramp_loss", "empirical margin loss R̂_ρ at margin gamma", InputDomain.UnitInterval);
+        var rho = b.Input("gamma", "margin ρ, any value in (0, r] (the theorem is uniform over ρ)", InputDomain.PositiveReal);
+        var r = b.Input("gamma_max", "largest margin r covered, fixed before seeing the data", InputDomain.PositiveReal);
         var rad = b.Input("rademacher", "empirical Rademacher complexity R̂_S(H) of the real-valued class", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "concentration, uniform over ρ ∈ (0, r]");
-        b.Require("rho", "rho ≤ r", v => v["rho"] <= v["r"],
-            v => $"{EntryBuilder.Show(v, "rho")} exceeds {EntryBuilder.Show(v, "r")}: Theorem 5.9 holds for ρ ∈ (0, r].");
+        b.Require("gamma", "gamma ≤ gamma_max", v => v["gamma"] <= v["gamma_max"],
+            v => $"{EntryBuilder.Show(v, "gamma")} exceeds {EntryBuilder.Show(v, "gamma_max")}: Theorem 5.9 holds for ρ ∈ (0, r].");
         b.Term("margin loss", loss);
         b.Term("complexity", 4 / rho * rad);
         b.Term("margin union", Expr.Sqrt(Expr.Ln(Expr.Ln(2 * r / rho) / Expr.Ln(2)) / n));
@@ -58,13 +59,13 @@ internal static class Margin
     internal static BoundEntry MohriMulticlass()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("emp_margin_loss", "empirical multiclass margin loss R̂_ρ at margin rho", InputDomain.UnitInterval);
-        var rho = b.Input("rho", "margin ρ, fixed before seeing the data", InputDomain.PositiveReal);
+        var loss = b.Input("ramp_loss", "empirical multiclass margin loss R̂_ρ at margin gamma", InputDomain.UnitInterval);
+        var rho = b.Input("gamma", "margin ρ, fixed before seeing the data", InputDomain.PositiveReal);
         var rad = b.Input("rademacher_pi1", "an upper bound on the expected Rademacher complexity ℜ_m(Π₁(H)) of the per-class scores", InputDomain.NonNegativeReal);
-        var k = b.Input("k", "number of classes", InputDomain.PositiveInteger);
+        var k = b.Input("classes", "number of classes", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "concentration of the margin loss");
-        b.Require("k", "k ≥ 2", v => v["k"] >= 2, v => $"{EntryBuilder.Show(v, "k")} is not a classification problem: Theorem 9.2 needs k ≥ 2 classes.");
+        b.Require("classes", "classes ≥ 2", v => v["classes"] >= 2, v => $"{EntryBuilder.Show(v, "classes")} is not a classification problem: Theorem 9.2 needs k ≥ 2 classes.");
         b.Term("margin loss", loss);
         b.Term("complexity", 4 * k / rho * rad);
         b.Term("confidence", Expr.Sqrt(Expr.Ln(1 / delta) / (2 * n)));
@@ -81,7 +82,7 @@ internal static class Margin
     internal static BoundEntry Golowich()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("margin_loss", "empirical margin (ramp) loss at margin gamma; it bounds the loss at the smaller grid margin", InputDomain.UnitInterval);
+        var loss = b.Input("ramp_loss", "at the grid margin gamma (the loss at the measured margin also bounds it)", InputDomain.UnitInterval);
         var gamma = b.PostHoc("gamma", "margin γ of the scalar-output network", SnapDirection.Down, GridRatio);
         var frob = b.PostHoc("frob_prod", "product of the layers' Frobenius norms Π_j ‖W_j‖_F", SnapDirection.Up, GridRatio);
         var x = b.Input("x_norm", "data norm ‖X‖₂ = sqrt(Σ_i ‖x_i‖²)", InputDomain.PositiveReal);
@@ -89,6 +90,8 @@ internal static class Margin
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "margin theorem, union over the (gamma, frob_prod) grid");
         b.Assume("activations are 1-Lipschitz and positively homogeneous (e.g. ReLU); the network has one output");
+        b.Needs(RunRequirement.Mlp());
+        b.Needs(RunRequirement.Activation("1-Lipschitz and positively homogeneous", "relu", "identity"));
         b.AssumeNoBiases("the network has no biases, or its biases are folded into the weight matrices through an augmented input (x, 1) whose norm is the one in x_norm");
         b.Term("margin loss", loss);
         b.Term("complexity", 2 / gamma * (Expr.Sqrt(2 * Expr.Ln(2) * depth) + 1) * frob * x / n);

@@ -14,8 +14,8 @@ internal static class MarginGrid
     internal static BoundEntry Mohri()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("emp_margin_loss", "empirical margin loss R̂_ρ at the measured margin rho (it bounds the loss at the smaller grid margin)", InputDomain.UnitInterval);
-        var rho = b.PostHoc("rho", "margin ρ chosen after training", SnapDirection.Down, Margin.GridRatio);
+        var loss = b.Input("ramp_loss", "empirical margin loss R̂_ρ at the measured margin gamma (it bounds the loss at the smaller grid margin)", InputDomain.UnitInterval);
+        var rho = b.PostHoc("gamma", "margin ρ chosen after training", SnapDirection.Down, Margin.GridRatio);
         var rad = b.Input("rademacher", "empirical Rademacher complexity R̂_S(H) of the real-valued class", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "Theorem 5.8 at every grid margin, union over the grid");
@@ -32,13 +32,13 @@ internal static class MarginGrid
     internal static BoundEntry MohriMulticlass()
     {
         var b = new EntryBuilder();
-        var loss = b.Input("emp_margin_loss", "empirical multiclass margin loss R̂_ρ at the measured margin rho", InputDomain.UnitInterval);
-        var rho = b.PostHoc("rho", "margin ρ chosen after training", SnapDirection.Down, Margin.GridRatio);
+        var loss = b.Input("ramp_loss", "empirical multiclass margin loss R̂_ρ at the measured margin gamma", InputDomain.UnitInterval);
+        var rho = b.PostHoc("gamma", "margin ρ chosen after training", SnapDirection.Down, Margin.GridRatio);
         var rad = b.Input("rademacher_pi1", "an upper bound on the expected Rademacher complexity ℜ_m(Π₁(H)) of the per-class scores", InputDomain.NonNegativeReal);
-        var k = b.Input("k", "number of classes", InputDomain.PositiveInteger);
+        var k = b.Input("classes", "number of classes", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "Theorem 9.2 at every grid margin, union over the grid");
-        b.Require("k", "k ≥ 2", v => v["k"] >= 2, v => $"{EntryBuilder.Show(v, "k")} is not a classification problem: Theorem 9.2 needs k ≥ 2 classes.");
+        b.Require("classes", "classes ≥ 2", v => v["classes"] >= 2, v => $"{EntryBuilder.Show(v, "classes")} is not a classification problem: Theorem 9.2 needs k ≥ 2 classes.");
         b.Term("margin loss", loss);
         b.Term("complexity", 4 * k / rho * rad);
         b.Term("confidence", Expr.Sqrt(Expr.Ln(1 / delta) / (2 * n)));

@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -13,9 +14,11 @@ internal static class Measures
     {
         var b = new EntryBuilder();
         var depth = b.Input("depth", "number of weight matrices L", InputDomain.PositiveInteger);
-        var bnorm = b.Input("input_norm", "largest input norm B = max_i ‖x_i‖₂", InputDomain.PositiveReal);
+        var bnorm = b.Input("x_max_norm", "B", InputDomain.PositiveReal);
         var frob = b.Input("frob_prod", "product of the layers' Frobenius norms Π_j ‖W_j‖_F", InputDomain.PositiveReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
+        b.Needs(RunRequirement.Mlp());
+        b.Needs(RunRequirement.Activation("a ReLU network", "relu"));
         b.Term("measure", Expr.Pow(2, depth) * bnorm * frob / Expr.Sqrt(n));
         return Measure(b, "neyshabur2015-frobenius", "Frobenius-norm capacity 2^L B Π‖W‖_F/√n", BoundFamily.Rademacher,
             new Citation("Neyshabur, Tomioka, Srebro", 2015, "Norm-based capacity control in neural networks (COLT)", "Frobenius-norm Rademacher bound"),
@@ -42,7 +45,7 @@ internal static class Measures
     internal static BoundEntry Nbs18()
     {
         var b = new EntryBuilder();
-        var bnorm = b.Input("input_norm", "largest input norm B", InputDomain.PositiveReal);
+        var bnorm = b.Input("x_max_norm", "the sample maximum stands for the domain bound B (a measure, not a bound)", InputDomain.PositiveReal);
         var d = b.Input("depth", "number of layers d", InputDomain.PositiveInteger);
         var h = b.Input("width", "largest layer width h", InputDomain.PositiveInteger);
         var spec = b.Input("spec_prod", "product of spectral norms Π_i ‖W_i‖₂", InputDomain.PositiveReal);
@@ -62,8 +65,9 @@ internal static class Measures
     {
         var b = new EntryBuilder();
         var k0 = b.Input("k0", "k₀ = min{k : η_k β L² < 1}", InputDomain.NonNegativeReal);
-        var l = b.Input("L", "Lipschitz constant of the loss", InputDomain.PositiveReal);
-        var beta = b.Input("beta", "inverse temperature β of SGLD", InputDomain.PositiveReal);
+        var l = b.Input("lipschitz", "of the loss", InputDomain.PositiveReal);
+        var beta = b.Input("sgld_beta", "inverse temperature β of SGLD", InputDomain.PositiveReal);
+        b.Needs(RunRequirement.Optimizer("SGLD's stability", "sgld"));
         var eta = b.Input("eta_sum", "Σ_{k=k₀+1}^{N} η_k", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         b.Term("measure", (k0 + l * Expr.Sqrt(beta * eta)) / n);
@@ -77,7 +81,8 @@ internal static class Measures
     internal static BoundEntry Mou18PacBayes()
     {
         var b = new EntryBuilder();
-        var beta = b.Input("beta", "inverse temperature β of SGLD", InputDomain.PositiveReal);
+        var beta = b.Input("sgld_beta", "inverse temperature β of SGLD", InputDomain.PositiveReal);
+        b.Needs(RunRequirement.Optimizer("ℓ2-regularized SGLD", "sgld"));
         var g = b.Input("weighted_grad_sum", "Σ_k η_k e^{−λ(T_N − T_k)/2} E‖g_k‖², T_k = Σ_{j≤k} η_j", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         b.Term("measure", Expr.Sqrt(beta / n * g));

@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -26,13 +27,15 @@ internal static class Nbs18
         var gamma = b.PostHoc("gamma", "margin γ", SnapDirection.Down, Margin.GridRatio);
         var spec = b.PostHoc("spec_prod", "product of spectral norms Π_i ‖W_i‖₂", SnapDirection.Up, Margin.GridRatio);
         var ratio = b.Input("frob_ratio_sum", "Σ_i ‖W_i‖_F²/‖W_i‖₂²", InputDomain.PositiveReal);
-        var bnorm = b.Input("input_norm", "largest input norm B = max ‖x‖₂ over the input domain", InputDomain.PositiveReal);
+        var bnorm = b.Input("input_domain_norm", "B", InputDomain.PositiveReal);
         var d = b.Input("depth", "number of layers d (weight matrices)", InputDomain.PositiveInteger);
         var h = b.Input("width", "h, the largest dimension of any weight matrix (input dimension included)", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples m", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes margin bound, union over the (gamma, spec_prod) grid");
         b.Require("n", "n ≥ 2", v => v["n"] >= 2, v => $"{EntryBuilder.Show(v, "n")} is too small: the bound divides by n − 1.");
         b.AssumeNoBiases("ReLU activations, no biases, inputs with ‖x‖₂ ≤ B");
+        b.Needs(RunRequirement.Mlp());
+        b.Needs(RunRequirement.Activation("ReLU: positively homogeneous, so layers can be rescaled", "relu"));
         b.Term("margin loss", loss);
         var kl = b.Term("KL = 42² d² B² h ln(4hd) Π̃² R_F/(2γ̃²)",
             42 * 42 * d * d * bnorm * bnorm * h * Expr.Ln(4 * h * d) * spec * spec * ratio / (2 * gamma * gamma));

@@ -52,7 +52,7 @@ internal static class PacBayes
         var risk = b.Input("emp_risk", "empirical 0-1 risk R̂_Q of the stochastic classifier", InputDomain.UnitInterval);
         var kl = b.Input("kl", "KL(Q‖P) between posterior and data-independent prior, in nats", InputDomain.NonNegativeReal);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
-        var c = b.Input("C", "Catoni's trade-off constant, fixed before seeing the data", InputDomain.PositiveReal);
+        var c = b.Input("catoni_c", "Catoni's trade-off constant, fixed before seeing the data", InputDomain.PositiveReal);
         var delta = b.Delta("delta", "PAC-Bayes bound, uniform over posteriors");
         var gibbs = b.GibbsRisk(risk);
         b.Term("empirical risk", gibbs);
@@ -76,7 +76,7 @@ internal static class PacBayes
         var mc = b.Input("mc_error", "Monte-Carlo estimate of the stochastic classifier's training error", InputDomain.UnitInterval);
         var m = b.Input("mc_samples", "number M of posterior samples behind mc_error", InputDomain.PositiveInteger);
         var kl = b.Input("kl", "KL(Q‖P), with 2KL = (‖w − w₀‖² + Σs)/λ − Σ ln s + P ln λ − P", InputDomain.NonNegativeReal);
-        var j = b.Input("j", "prior-variance grid index, λ = 0.1·exp(−j/100)", InputDomain.PositiveInteger);
+        var j = b.Input("prior_index", "prior-variance grid index, λ = 0.1·exp(−j/100)", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "PAC-Bayes bound, union over the prior-variance grid j (δ·6/(π² j²) each); the paper uses 0.025");
         var deltaMc = b.Delta("delta_mc", "Monte-Carlo upper bound on the stochastic training error; the paper uses 0.01");

@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -10,9 +11,11 @@ internal static class Stability
     internal static BoundEntry Hrs16Convex()
     {
         var b = new EntryBuilder();
-        var l = b.Input("L", "Lipschitz constant of the loss in the parameters", InputDomain.PositiveReal);
-        var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
-        var sum = b.Input("sum_alpha", "sum of the step sizes Σ_t α_t over the run", InputDomain.NonNegativeReal);
+        var l = b.Input("lipschitz");
+        var n = b.Input("n");
+        var sum = b.Input("lr_sum");
+        b.Needs(RunRequirement.ConvexObjective());
+        b.Needs(RunRequirement.Optimizer("stochastic gradient method", "sgd", "gd"));
         b.Assume("the loss is convex, L-Lipschitz and β-smooth in the parameters");
         b.Assume("every step size satisfies α_t ≤ 2/β");
         b.Term("stability", 2 * l * l / n * sum);
@@ -25,11 +28,13 @@ internal static class Stability
     internal static BoundEntry Hrs16NonConvex()
     {
         var b = new EntryBuilder();
-        var l = b.Input("L", "Lipschitz constant of the loss in the parameters", InputDomain.PositiveReal);
-        var beta = b.Input("beta", "smoothness β of the loss", InputDomain.PositiveReal);
-        var c = b.Input("c", "step-size constant: α_t ≤ c/t", InputDomain.PositiveReal);
-        var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
-        var t = b.Input("T", "number of SGM steps", InputDomain.PositiveInteger);
+        var l = b.Input("lipschitz");
+        var beta = b.Input("smoothness");
+        var c = b.Input("step_c");
+        var n = b.Input("n");
+        var t = b.Input("steps", "SGM steps");
+        b.Needs(RunRequirement.Optimizer("stochastic gradient method", "sgd", "gd"));
+        b.Needs(RunRequirement.BoundedTrainingLoss());
         b.Require("n", "n ≥ 2", v => v["n"] >= 2, v => $"{EntryBuilder.Show(v, "n")} is too small: the bound divides by n − 1.");
         b.Assume("the loss takes values in [0, 1] and is L-Lipschitz and β-smooth");
         b.Assume("step sizes are non-increasing with α_t ≤ c/t");
@@ -43,7 +48,10 @@ internal static class Stability
     private static BoundEntry Llq20(string id, string title, Expr constant, string location, bool minibatch)
     {
         var b = new EntryBuilder();
-        var c = b.Input("C", "upper end of the loss range [0, C]", InputDomain.PositiveReal);
+        var c = b.Input("loss_max");
+        b.Needs(RunRequirement.Optimizer("noisy gradient method", "sgld"));
+        b.Needs(minibatch ? RunRequirement.HalfBatch("Theorem 11") : RunRequirement.FullBatch("Theorem 9: gradient Langevin dynamics"));
+        b.Needs(RunRequirement.BoundedGapLoss());
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var g = b.Input("grad_sum", "E Σ_t (γ_t²/σ_t²) g_e(t), g_e(t) the expected mean squared per-example gradient norm at step t", InputDomain.NonNegativeReal);
         b.Assume("update W_t = W_{t−1} − γ_t g_t + (σ_t/√2) N(0, I) (with Mou's η, β: σ_t² = 4η_t/β)");

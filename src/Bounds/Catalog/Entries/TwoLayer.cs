@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -22,12 +23,15 @@ internal static class TwoLayer
         var u = b.Input("u_dist", "‖U − U₀‖_F, distance of the hidden layer from its initialization", InputDomain.NonNegativeReal);
         var x = b.Input("x_rms", "sqrt((1/n) Σ_i ‖x_i‖²) = ‖X‖_F/√n", InputDomain.NonNegativeReal);
         var h0 = b.Input("init_hidden_rms", "sqrt((1/n) Σ_i ‖[U₀x_i]_+‖²), the initial hidden layer's output norm (authors' code; ‖U₀X‖_F/√n is larger and also safe)", InputDomain.NonNegativeReal);
-        var c = b.Input("k", "number of classes c (outputs of V)", InputDomain.PositiveInteger);
-        var h = b.Input("width", "number of hidden units h", InputDomain.PositiveInteger);
+        var c = b.Input("classes", "c, the outputs of V", InputDomain.PositiveInteger);
+        var h = b.Input("hidden_units", "h", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
         var delta = b.Delta("delta", "margin bound, union over the norm and margin grids built into the constants");
-        b.Require("width", "h ≥ 2", vals => vals["width"] >= 2, vals => $"{EntryBuilder.Show(vals, "width")} is too small: the theorem is stated for h ≥ 2 hidden units.");
+        b.Require("hidden_units", "h ≥ 2", vals => vals["hidden_units"] >= 2, vals => $"{EntryBuilder.Show(vals, "hidden_units")} is too small: the theorem is stated for h ≥ 2 hidden units.");
         b.AssumeNoBiases("f(x) = V[Ux]_+ with no biases, U₀ the initialization fixed before seeing the data");
+        b.Needs(RunRequirement.Depth(2, "a two-layer network f(x) = V[Ux]_+"));
+        b.PaidInFormula("gamma");
+        b.Needs(RunRequirement.Activation("f(x) = V[Ux]_+", "relu"));
         b.Term("margin loss", loss);
         var r = 3 * Expr.Sqrt(2) * (Expr.Sqrt(2 * c) + 1) * (v + 1) * (h0 + u * x + 1) / gamma;
         b.Term("capacity R/√n", r / Expr.Sqrt(n));

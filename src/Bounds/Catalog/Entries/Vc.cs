@@ -1,3 +1,4 @@
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Bounds.Symbolic;
 
 namespace BoundLab.Bounds.Catalog.Entries;
@@ -51,6 +52,8 @@ internal static class Vc
         b.Require("n", "n ≥ D (the BHLM19 VC-dimension bound)", v => v["n"] >= Vc(v),
             v => $"{EntryBuilder.Show(v, "n")} is below the VC-dimension bound D = {InputDomains.Format(Vc(v))}: the bound needs n ≥ D (Sauer's lemma).");
         b.Assume("ReLU (2-piece piecewise-linear) activations; the classifier is sign(f) of a one-output network (argmax of two outputs qualifies)");
+        b.Needs(RunRequirement.Mlp());
+        b.Needs(RunRequirement.Activation("piecewise linear with at most 2 pieces", "relu", "identity"));
         var r = 4 * Expr.E * units; // 2ep Σ i k_i with p = 2
         var d = b.Term("VC-dimension bound D = L + L̄W log₂(4ep Σik_i log₂(2ep Σik_i))", layers + cumulative * Expr.Ln(2 * r * Expr.Ln(r) / Expr.Ln(2)) / Expr.Ln(2));
         b.Term("train error", err);

@@ -9,4 +9,11 @@ namespace BoundLab.Bounds.Catalog.Sweep;
 /// <param name="Loss">Training loss wire name (cross-entropy, squared, hinge, …).</param>
 /// <param name="HasBias">Whether the network has biases.</param>
 /// <param name="IsMlp">Whether the model is a plain chain of dense layers (the layer-wise entries' setting).</param>
-public sealed record RunFacts(int? Classes, int? Depth, string Activation, string Optimizer, string Loss, bool HasBias, bool IsMlp);
+public sealed record RunFacts(int? Classes, int? Depth, string Activation, string Optimizer, string Loss, bool HasBias, bool IsMlp)
+{
+    /// <summary>The mini-batch size of a gradient method; null where the run records none (ADMM).</summary>
+    public int? Batch { get; init; }
+
+    /// <summary>The number of training examples; null where unknown.</summary>
+    public int? NTrain { get; init; }
+}
