@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Measurements;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
@@ -114,13 +113,5 @@ public sealed class TrainCommand : ICommand
     }
 
     private static void WriteTrajectory(string path, IReadOnlyList<StepRecord> steps)
-    {
-        var sb = new StringBuilder("step,epoch,lr,loss,grad_norm_sq\n");
-        foreach (StepRecord s in steps)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.LearningRate:R},{s.Loss:R},{s.GradNormSquared:R}\n");
-        }
-
-        File.WriteAllText(path, sb.ToString());
-    }
+        => File.WriteAllText(path, TrajectoryCsv.Format(steps));
 }
