@@ -128,6 +128,19 @@ public sealed class MeasureCommand : ICommand
         RunConfig c = run.Config;
         var dataOptions = new DataOptions(c.Data, dataDir ?? c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
         DataSplit data = Datasets.Load(dataOptions, new Progress<string>(m => Console.Error.WriteLine(m)));
+        string supersampleFile = Path.Combine(dir, Supersample.FileName);
+        if (File.Exists(supersampleFile))
+        {
+            try
+            {
+                data = new DataSplit(Supersample.FromFile(data.Train, c.Seed, supersampleFile).Train, data.Test);
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException)
+            {
+                throw new UsageException($"RUN_DIR {dir}: {e.Message.Split(" (Parameter")[0]}");
+            }
+        }
+
         if (data.Train.InputDim != net.Spec.InputDim)
         {
             throw new UsageException(
