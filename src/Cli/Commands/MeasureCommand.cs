@@ -126,6 +126,8 @@ public sealed class MeasureCommand : ICommand
         CheckArchitecture(dir, run.Config, net, init);
 
         RunConfig c = run.Config;
+        // Read before the data is loaded: a bad trajectory or --lipschitz fails fast, with one line.
+        TrajectoryMeasures? trajectory = RunMeasurements.Trajectory(dir, layout, c, lipschitz);
         var dataOptions = new DataOptions(c.Data, dataDir ?? c.DataDir, c.TrainSize, c.TestSize, c.LabelNoise, c.Seed);
         DataSplit data = Datasets.Load(dataOptions, new Progress<string>(m => Console.Error.WriteLine(m)));
         string supersampleFile = Path.Combine(dir, Supersample.FileName);
@@ -154,7 +156,6 @@ public sealed class MeasureCommand : ICommand
                 $"RUN_DIR {dir}: weights.bin has {k} outputs but the rebuilt {data.Train.Name} data has {data.Train.Classes} classes; the run folder does not match its data.");
         }
 
-        TrajectoryMeasures? trajectory = RunMeasurements.Trajectory(dir, layout, c, lipschitz);
         Console.Error.WriteLine($"measuring {net.Spec.Name} on {data.Train.Count:N0} training samples of {data.Train.Name}");
         var options = new MeasureOptions(sharpness && data.Train.Labels is not null ? sharpnessOptions with { Seed = sharpnessSeed ?? c.Seed } : null);
         var shown = new SharpnessDisplay();
