@@ -83,13 +83,13 @@ let tests =
             let _, out2, _ = runCli [ "measure"; run; "--json"; "--threads"; "2" ]
             Expect.equal (JsonNode.Parse(out2).ToJsonString()) (m.ToJsonString()) "bit-identical with 2 threads"
 
-        testCase "sgld run with --grad-stat-subsample and --supersample: trajectory sums from trajectory.csv, n = the used half" <| fun () ->
+        testCase "sgld run with --grad-subsample and --supersample: trajectory sums from trajectory.csv, n = the used half" <| fun () ->
             withTempDir <| fun dir ->
             let run = Path.Combine(dir, "sgld")
             let code, _, err =
                 runCli [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-8-10"; "--epochs"; "2"; "--batch"; "100"
-                         "--train-size"; "300"; "--optimizer"; "sgld"; "--lr"; "0.05"; "--beta"; "1e5"; "--grad-stat-subsample"; "12"
-                         "--grad-stat-every"; "2"; "--supersample"; "--seed"; "3"; "--threads"; "2"; "--out"; run ]
+                         "--train-size"; "300"; "--optimizer"; "sgld"; "--lr"; "0.05"; "--beta"; "1e5"; "--grad-subsample"; "12"
+                         "--grad-every"; "2"; "--supersample"; "--seed"; "3"; "--threads"; "2"; "--out"; run ]
             Expect.equal code 0 (sprintf "train; stderr: %s" err)
             let code1, _, err1 = runCli [ "measure"; run; "--sharpness"; "off"; "--lipschitz"; "0.01" ]
             Expect.equal code1 0 (sprintf "measure; stderr: %s" err1)
@@ -140,10 +140,10 @@ let tests =
                 Expect.stringContains err name "names the option"
                 Expect.equal (err.Trim().Split('\n').Length) 1 "one line"
             let common = [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-8-10"; "--epochs"; "1"; "--out"; Path.Combine(dir, "x") ]
-            for args, name in [ [ "--grad-stat-subsample"; "8" ], "--grad-stat-subsample"
-                                [ "--optimizer"; "sgld"; "--grad-stat-every"; "2" ], "--grad-stat-every"
-                                [ "--optimizer"; "sgld"; "--supersample"; "--grad-stat-subsample"; "4" ], "--supersample"
-                                [ "--optimizer"; "sgld"; "--grad-stat-subsample"; "5000" ], "--grad-stat-subsample" ] do
+            for args, name in [ [ "--grad-subsample"; "8" ], "--grad-subsample"
+                                [ "--optimizer"; "sgld"; "--grad-every"; "2" ], "--grad-every"
+                                [ "--optimizer"; "sgld"; "--supersample"; "--grad-subsample"; "4" ], "--supersample"
+                                [ "--optimizer"; "sgld"; "--grad-subsample"; "5000" ], "--grad-subsample" ] do
                 let code, _, err = runCli (common @ args)
                 Expect.equal code 2 (sprintf "%A" args)
                 Expect.stringContains err name "names the option"

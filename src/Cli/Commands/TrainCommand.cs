@@ -60,7 +60,7 @@ public sealed class TrainCommand : ICommand
 
         if (o.Config.Algorithm is SgldOptions { GradStatSubsample: > 0 and int m } && m > data.Train.Count)
         {
-            throw UsageException.BadValue("--grad-stat-subsample", m.ToString(CultureInfo.InvariantCulture),
+            throw UsageException.BadValue("--grad-subsample", m.ToString(CultureInfo.InvariantCulture),
                 $"an integer in 1 … {data.Train.Count} (the training set's size)");
         }
 

@@ -36,12 +36,12 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         return this with { Config = Config with { Model = model } };
     }
 
-    /// <summary>--grad-stat-subsample: SGLD records g_e on a fixed subsample of M training points.</summary>
-    public static readonly CliOption<int> GradStatSubsample = Opt.Int("--grad-stat-subsample", "M",
+    /// <summary>--grad-subsample: SGLD records g_e on a fixed subsample of M training points.</summary>
+    public static readonly CliOption<int> GradStatSubsample = Opt.Int("--grad-subsample", "M",
         "sgld: record g_e = mean over M fixed training points of ‖∇ℓ(w, z_i)‖² (trajectory.csv grad_stat)", null, min: 1, defaultText: "off");
 
-    /// <summary>--grad-stat-every: record the statistics at steps 0, K, 2K, ….</summary>
-    public static readonly CliOption<int> GradStatEvery = Opt.Int("--grad-stat-every", "K",
+    /// <summary>--grad-every: record the statistics at steps 0, K, 2K, ….</summary>
+    public static readonly CliOption<int> GradStatEvery = Opt.Int("--grad-every", "K",
         "sgld: record the per-step statistics at steps 0, K, 2K, … (the trajectory sums hold each value for K steps)", null, min: 1, defaultText: "1");
 
     /// <summary>--supersample: train on n of 2n points chosen by seeded selector bits; record the pairs' incoherence.</summary>
@@ -55,8 +55,8 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         An option that does not apply to the chosen data, optimizer, schedule or init is an error.
         One run per folder at a time; a finished run is never continued or replaced without --force.
         --optimizer admm has its own options: boundlab train --optimizer admm --help.
-        --grad-stat-subsample M (sgld) adds trajectory.csv's grad_stat column: g_e(t) at the weights step t starts
-        from, on M training points fixed by the seed; with --grad-stat-every K only at steps 0, K, 2K, … (the other
+        --grad-subsample M (sgld) adds trajectory.csv's grad_stat column: g_e(t) at the weights step t starts
+        from, on M training points fixed by the seed; with --grad-every K only at steps 0, K, 2K, … (the other
         cells empty; boundlab measure holds each value for the K steps that follow). With --supersample the
         incoherence column is the mean over the first M pairs of ‖∇ℓ(w, z_{j,0}) − ∇ℓ(w, z_{j,1})‖²; run.json's
         config train_size is then 2n and data.n_train is n.
@@ -150,10 +150,10 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
             OnlyWith(name, given, optimizer == "pgd", "--optimizer pgd", withOptimizer);
         }
 
-        OnlyWith("--grad-stat-subsample", gradStatSubsample is not null, optimizer == "sgld", "--optimizer sgld", withOptimizer);
-        OnlyWith("--grad-stat-every", gradStatEvery is not null, gradStatSubsample is not null, "--grad-stat-subsample M", "no --grad-stat-subsample");
+        OnlyWith("--grad-subsample", gradStatSubsample is not null, optimizer == "sgld", "--optimizer sgld", withOptimizer);
+        OnlyWith("--grad-every", gradStatEvery is not null, gradStatSubsample is not null, "--grad-subsample M", "no --grad-subsample");
         OnlyWith("--supersample", supersample, optimizer == "sgld", "--optimizer sgld", withOptimizer);
-        OnlyWith("--supersample", supersample, gradStatSubsample is not null, "--grad-stat-subsample M (the pairs measured)", "no --grad-stat-subsample");
+        OnlyWith("--supersample", supersample, gradStatSubsample is not null, "--grad-subsample M (the pairs measured)", "no --grad-subsample");
         if (supersample)
         {
             if (trainSize is null)
@@ -169,7 +169,7 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
 
             if (gradStatSubsample > trainSize)
             {
-                throw UsageException.BadValue("--grad-stat-subsample", gradStatSubsample.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                throw UsageException.BadValue("--grad-subsample", gradStatSubsample.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     $"an integer in 1 … {trainSize} (the pairs of the supersample)");
             }
         }

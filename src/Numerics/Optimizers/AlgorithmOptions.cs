@@ -113,17 +113,17 @@ public sealed record SgldOptions(double Beta = 1e6, double WeightDecay = 0, int 
         Check("--weight-decay", WeightDecay, 0);
         if (GradStatSubsample < 0)
         {
-            throw new ArgumentOutOfRangeException("--grad-stat-subsample", GradStatSubsample, "allowed: an integer ≥ 0 (0 = off)");
+            throw new ArgumentOutOfRangeException("--grad-subsample", GradStatSubsample, "allowed: an integer ≥ 0 (0 = off)");
         }
 
         if (GradStatEvery < 1)
         {
-            throw new ArgumentOutOfRangeException("--grad-stat-every", GradStatEvery, "allowed: an integer ≥ 1");
+            throw new ArgumentOutOfRangeException("--grad-every", GradStatEvery, "allowed: an integer ≥ 1");
         }
 
         if (Supersample && GradStatSubsample == 0)
         {
-            throw new ArgumentOutOfRangeException("--supersample", Supersample, "allowed only with --grad-stat-subsample m > 0 (the pairs measured)");
+            throw new ArgumentOutOfRangeException("--supersample", Supersample, "allowed only with --grad-subsample m > 0 (the pairs measured)");
         }
     }
 

@@ -30,12 +30,12 @@ public sealed class Sgld : Algorithm
         }
 
         Dataset train = context.TrainingData
-            ?? throw new ArgumentException("--grad-stat-subsample needs the training set in the algorithm context.", nameof(context));
+            ?? throw new ArgumentException("--grad-subsample needs the training set in the algorithm context.", nameof(context));
         LossKind loss = context.Loss
-            ?? throw new ArgumentException("--grad-stat-subsample needs the training loss in the algorithm context.", nameof(context));
+            ?? throw new ArgumentException("--grad-subsample needs the training loss in the algorithm context.", nameof(context));
         if (m > train.Count)
         {
-            throw new ArgumentOutOfRangeException("--grad-stat-subsample", m, $"allowed: 1 … {train.Count} (the training set's size)");
+            throw new ArgumentOutOfRangeException("--grad-subsample", m, $"allowed: 1 … {train.Count} (the training set's size)");
         }
 
         // The fixed subsample: the first m of a permutation keyed by the run's noise key, in index order.

@@ -85,7 +85,7 @@ let tests =
             Expect.stringContains e.Message "--supersample" "no ghost half: named"
 
         testCase "bad statistics options name the option" <| fun () ->
-            for o, name in [ SgldOptions(1e5, 0.0, -1, 1), "--grad-stat-subsample"; SgldOptions(1e5, 0.0, 5, 0), "--grad-stat-every"
+            for o, name in [ SgldOptions(1e5, 0.0, -1, 1), "--grad-subsample"; SgldOptions(1e5, 0.0, 5, 0), "--grad-every"
                              SgldOptions(1e5, 0.0, 0, 1, true), "--supersample" ] do
                 let e = thrown (fun () -> o.Validate())
                 Expect.stringContains e.Message name name
