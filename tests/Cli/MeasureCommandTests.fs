@@ -69,6 +69,84 @@ let tests =
             let q = margins["quantiles"].AsObject()
             Expect.isGreaterThanOrEqual (num "margin_q10") (q["0.1"].GetValue<float>()) "index 200 ≥ type-7 position 199.9"
             Expect.isLessThanOrEqual (num "margin_q10") (q["0.25"].GetValue<float>()) "below the quartile"
+            // Sharpness with Jiang et al.'s defaults on the 2,000 fixture points (the whole set), seeded by the run's seed.
+            Expect.equal (num "sharpness_target") 0.1 "target"
+            Expect.equal (m["sharpness_draws"].GetValue<int>()) 10 "draws"
+            Expect.equal (m["sharpness_subsample"].GetValue<int>()) 2000 "subsample = the whole fixture"
+            Expect.equal (num "sharpness_mag_eps") 1e-3 "ε"
+            for key in [ "sharpness_sigma"; "sharpness_sigma_mag" ] do
+                Expect.isTrue (num key > 0.0 && num key < 2.0) (sprintf "%s = %g inside the bracket (0, 2)" key (num key))
+            let sh = m["sharpness"].AsObject()
+            Expect.equal (sh["seed"].GetValue<uint64>()) 5UL "run.json's seed"
+            Expect.floatClose Accuracy.veryHigh (sh["base_error"].GetValue<float>()) (margins["train_error"].GetValue<float>()) "base error on the whole set = train error"
+            Expect.isNull m["trajectory"] "an sgd run without --record-steps has no trajectory"
+            let _, out2, _ = runCli [ "measure"; run; "--json"; "--threads"; "2" ]
+            Expect.equal (JsonNode.Parse(out2).ToJsonString()) (m.ToJsonString()) "bit-identical with 2 threads"
+
+        testCase "sgld run with --grad-subsample and --supersample: trajectory sums from trajectory.csv, n = the used half" <| fun () ->
+            withTempDir <| fun dir ->
+            let run = Path.Combine(dir, "sgld")
+            let code, _, err =
+                runCli [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-8-10"; "--epochs"; "2"; "--batch"; "100"
+                         "--train-size"; "300"; "--optimizer"; "sgld"; "--lr"; "0.05"; "--beta"; "1e5"; "--grad-subsample"; "12"
+                         "--grad-every"; "2"; "--supersample"; "--seed"; "3"; "--threads"; "2"; "--out"; run ]
+            Expect.equal code 0 (sprintf "train; stderr: %s" err)
+            let code1, _, err1 = runCli [ "measure"; run; "--sharpness"; "off"; "--lipschitz"; "0.01" ]
+            Expect.equal code1 0 (sprintf "measure; stderr: %s" err1)
+            let m = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "measures.json"))).AsObject()
+            Expect.equal (m["n_train"].GetValue<int>()) 300 "the n points trained on, not the 2n loaded"
+            Expect.isNull m["sharpness_sigma"] "--sharpness off: null"
+            Expect.isNull m["sharpness"] "--sharpness off: null"
+            let t = m["trajectory"].AsObject()
+            // Recomputed here from the CSV's cells: 6 steps (300/100 × 2 epochs), statistics at steps 0, 2, 4.
+            let rows =
+                File.ReadAllLines(Path.Combine(run, "trajectory.csv"))[1..]
+                |> Array.map (fun l -> l.Split ',')
+            Expect.equal rows.Length 6 "6 steps"
+            let cell (r: string[]) i = if r[i] = "" then nan else float r[i]
+            let mutable held, heldXi, gradSum, xiSum, eta = nan, nan, 0.0, 0.0, 0.0
+            for r in rows do
+                let lr = float r[2]
+                if r[5] <> "" then held <- cell r 5
+                if r[6] <> "" then heldXi <- cell r 6
+                gradSum <- gradSum + 1e5 * lr / 4.0 * held
+                xiSum <- xiSum + 1e5 * lr * heldXi
+                eta <- eta + lr
+            Expect.equal [ for r in rows -> r[5] <> "" ] [ true; false; true; false; true; false ] "every 2 steps"
+            Expect.floatClose Accuracy.veryHigh (t["eta_sum"].GetValue<float>()) eta "Σ η"
+            Expect.floatClose Accuracy.veryHigh (t["grad_sum"].GetValue<float>()) gradSum "Σ (β η/4) g_e"
+            Expect.floatClose Accuracy.veryHigh (t["incoherence_sum"].GetValue<float>()) xiSum "Σ β η ‖ξ‖²"
+            Expect.equal (t["beta"].GetValue<float>()) 1e5 "β from run.json"
+            // η β L² = 0.05 · 1e5 · 1e-4 = 0.5 < 1 at the first step: k₀ = 1.
+            Expect.equal (t["k0"].GetValue<int>()) 1 "k₀"
+            Expect.floatClose Accuracy.veryHigh (t["eta_sum_after_k0"].GetValue<float>()) (eta - 0.05) "Σ_{k>k₀} η"
+            let sup = File.ReadAllLines(Path.Combine(run, "supersample.csv"))
+            Expect.equal sup.Length 301 "header + 300 pairs"
+            // A tampered selector file is refused: the folder no longer matches its data.
+            File.WriteAllLines(Path.Combine(run, "supersample.csv"), sup[0 .. 299])
+            let code2, _, err2 = runCli [ "measure"; run; "--sharpness"; "off" ]
+            Expect.equal code2 2 "tampered supersample.csv"
+            Expect.stringContains err2 "supersample.csv" "names the file"
+
+        testCase "bad measure and train options: exit 2, one line naming the option" <| fun () ->
+            withTempDir <| fun dir ->
+            let run = train dir
+            for args, name in [ [ "--sharpness"; "off"; "--sharpness-draws"; "3" ], "--sharpness-draws"
+                                [ "--sharpness-draws"; "0" ], "--sharpness-draws"
+                                [ "--sharpness-tolerance"; "0.5" ], "--sharpness-tolerance"
+                                [ "--lipschitz"; "1" ], "--lipschitz" ] do
+                let code, _, err = runCli ([ "measure"; run ] @ args)
+                Expect.equal code 2 (sprintf "%A" args)
+                Expect.stringContains err name "names the option"
+                Expect.equal (err.Trim().Split('\n').Length) 1 "one line"
+            let common = [ "train"; "--data"; "mnist"; "--data-dir"; fixture; "--arch"; "784-8-10"; "--epochs"; "1"; "--out"; Path.Combine(dir, "x") ]
+            for args, name in [ [ "--grad-subsample"; "8" ], "--grad-subsample"
+                                [ "--optimizer"; "sgld"; "--grad-every"; "2" ], "--grad-every"
+                                [ "--optimizer"; "sgld"; "--supersample"; "--grad-subsample"; "4" ], "--supersample"
+                                [ "--optimizer"; "sgld"; "--grad-subsample"; "5000" ], "--grad-subsample" ] do
+                let code, _, err = runCli (common @ args)
+                Expect.equal code 2 (sprintf "%A" args)
+                Expect.stringContains err name "names the option"
 
         testCase "missing folder, missing weights and mismatched architecture: exit 2, one line naming the argument" <| fun () ->
             withTempDir <| fun dir ->

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
+using BoundLab.Numerics.Measurements;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Optimizers;
 using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
 
@@ -43,8 +44,28 @@ public sealed class TrainCommand : ICommand
         using RunFolder folder = RunFolder.Open(o.OutDir, o.Resume, o.Force);
         var wall = Stopwatch.StartNew();
         DataSplit data = Datasets.Load(o.Data, new Progress<string>(m => Console.Error.WriteLine(m)));
+        Supersample? supersample = null;
+        string supersampleFile = Path.Combine(folder.Layout.Folder, Supersample.FileName);
+        if (o.Config.Algorithm is SgldOptions { Supersample: true })
+        {
+            supersample = Supersample.Split(data.Train, o.Config.Seed);
+            data = new DataSplit(supersample.Train, data.Test);
+            Console.Error.WriteLine($"supersample: training on {supersample.Train.Count:N0} of {2 * supersample.Train.Count:N0} points (selector bits in {Supersample.FileName})");
+        }
+        else if (File.Exists(supersampleFile))
+        {
+            // A leftover of an earlier supersample run in this folder (--force keeps unknown files): it would mislead measure.
+            File.Delete(supersampleFile);
+        }
+
+        if (o.Config.Algorithm is SgldOptions { GradStatSubsample: > 0 and int m } && m > data.Train.Count)
+        {
+            throw UsageException.BadValue("--grad-subsample", m.ToString(CultureInfo.InvariantCulture),
+                $"an integer in 1 … {data.Train.Count} (the training set's size)");
+        }
+
         o = o.ResolveModel(data.Train);
-        var trainer = new Trainer(o.Config, data, dataOptions: o.Data);
+        var trainer = new Trainer(o.Config, data, dataOptions: o.Data, ghost: supersample?.Ghost);
         bool regression = data.Train.Task == TaskKind.Regression;
         Console.Error.WriteLine(
             $"training {o.Config.Model.Name} ({o.Config.Model.ParameterCount:N0} parameters) on {data.Train.Name}: " +
@@ -101,6 +122,11 @@ public sealed class TrainCommand : ICommand
             folder.WriteFile(RunLayout.TrajectoryFileName, tmp => WriteTrajectory(tmp, result.Steps));
         }
 
+        if (supersample is not null)
+        {
+            folder.WriteFile(Supersample.FileName, tmp => File.WriteAllText(tmp, supersample.Format()));
+        }
+
         // run.json last: its presence marks the run finished.
         document.Write(folder.RunJson);
         checkpoint.Delete();
@@ -114,13 +140,5 @@ public sealed class TrainCommand : ICommand
     }
 
     private static void WriteTrajectory(string path, IReadOnlyList<StepRecord> steps)
-    {
-        var sb = new StringBuilder("step,epoch,lr,loss,grad_norm_sq\n");
-        foreach (StepRecord s in steps)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.LearningRate:R},{s.Loss:R},{s.GradNormSquared:R}\n");
-        }
-
-        File.WriteAllText(path, sb.ToString());
-    }
+        => File.WriteAllText(path, TrajectoryCsv.Format(steps));
 }

@@ -36,13 +36,30 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         return this with { Config = Config with { Model = model } };
     }
 
+    /// <summary>--grad-subsample: SGLD records g_e on a fixed subsample of M training points.</summary>
+    public static readonly CliOption<int> GradStatSubsample = Opt.Int("--grad-subsample", "M",
+        "sgld: record g_e = mean over M fixed training points of ‖∇ℓ(w, z_i)‖² (trajectory.csv grad_stat)", null, min: 1, defaultText: "off");
+
+    /// <summary>--grad-every: record the statistics at steps 0, K, 2K, ….</summary>
+    public static readonly CliOption<int> GradStatEvery = Opt.Int("--grad-every", "K",
+        "sgld: record the per-step statistics at steps 0, K, 2K, … (the trajectory sums hold each value for K steps)", null, min: 1, defaultText: "1");
+
+    /// <summary>--supersample: train on n of 2n points chosen by seeded selector bits; record the pairs' incoherence.</summary>
+    public static readonly CliFlag Supersample = Opt.Flag("--supersample",
+        "sgld: load 2n points (n = --train-size), train on n chosen by seeded selector bits (RUN_DIR/supersample.csv), and record the incoherence of the first M pairs");
+
     /// <summary>The declaration of train's options (data, model, optimization, run), from which help and completion come.</summary>
     public static CommandSpec Spec { get; } = new("train", "train a network; writes run.json with errors, gap, throughput and the weights",
-        [.. OptionSets.Data.All, .. OptionSets.Training.All], notes: """
+        [.. OptionSets.Data.All, .. OptionSets.Training.All, GradStatSubsample, GradStatEvery, Supersample], notes: """
 
         An option that does not apply to the chosen data, optimizer, schedule or init is an error.
         One run per folder at a time; a finished run is never continued or replaced without --force.
         --optimizer admm has its own options: boundlab train --optimizer admm --help.
+        --grad-subsample M (sgld) adds trajectory.csv's grad_stat column: g_e(t) at the weights step t starts
+        from, on M training points fixed by the seed; with --grad-every K only at steps 0, K, 2K, … (the other
+        cells empty; boundlab measure holds each value for the K steps that follow). With --supersample the
+        incoherence column is the mean over the first M pairs of ‖∇ℓ(w, z_{j,0}) − ∇ℓ(w, z_{j,1})‖²; run.json's
+        config train_size is then 2n and data.n_train is n.
         """);
 
     /// <summary>Parses and checks the options; nothing is read from disk but --data-dir's existence.</summary>
@@ -94,6 +111,9 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         int batch = a.Get(T.Batch);
         bool recordSteps = a.Flag(T.RecordSteps) || optimizer is "sgld" or "pgd";
 
+        int? gradStatSubsample = a.GetOrNull(GradStatSubsample);
+        int? gradStatEvery = a.GetOrNull(GradStatEvery);
+        bool supersample = a.Flag(Supersample);
         ulong seed = a.Get(OptionSets.Seed);
         int threads = a.Get(OptionSets.Threads);
         string? outDir = a.GetOrNull(OptionSets.Out);
@@ -130,6 +150,30 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
             OnlyWith(name, given, optimizer == "pgd", "--optimizer pgd", withOptimizer);
         }
 
+        OnlyWith("--grad-subsample", gradStatSubsample is not null, optimizer == "sgld", "--optimizer sgld", withOptimizer);
+        OnlyWith("--grad-every", gradStatEvery is not null, gradStatSubsample is not null, "--grad-subsample M", "no --grad-subsample");
+        OnlyWith("--supersample", supersample, optimizer == "sgld", "--optimizer sgld", withOptimizer);
+        OnlyWith("--supersample", supersample, gradStatSubsample is not null, "--grad-subsample M (the pairs measured)", "no --grad-subsample");
+        if (supersample)
+        {
+            if (trainSize is null)
+            {
+                throw new UsageException("--supersample: needs --train-size n (the run loads 2n points and trains on n of them).");
+            }
+
+            if (trainSize > int.MaxValue / 2)
+            {
+                throw UsageException.BadValue("--train-size", trainSize.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"an integer in 1 … {int.MaxValue / 2} with --supersample (2n points are loaded)");
+            }
+
+            if (gradStatSubsample > trainSize)
+            {
+                throw UsageException.BadValue("--grad-subsample", gradStatSubsample.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"an integer in 1 … {trainSize} (the pairs of the supersample)");
+            }
+        }
+
         if (!mnist)
         {
             // Synthetic points are generated: n × d floats must fit one array.
@@ -157,11 +201,11 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         {
             "sgd" => new SgdOptions(momentum ?? 0.9, weightDecay ?? 0),
             "gd" => new GdOptions(momentum ?? 0.9, weightDecay ?? 0),
-            "sgld" => new SgldOptions(beta ?? 1e6, weightDecay ?? 0),
+            "sgld" => new SgldOptions(beta ?? 1e6, weightDecay ?? 0, gradStatSubsample ?? 0, gradStatEvery ?? 1, supersample),
             _ => new PgdOptions(pgdRadius ?? 1e-3, pgdGrad ?? 1e-3, pgdSteps ?? 50, pgdLoss ?? 1e-6),
         };
         var config = new TrainConfig(ModelSpec.FromMlp(spec), loss, opt, schedule, batch, epochs, seed, init, initStd ?? 0.01, threads, recordSteps);
-        var dataOptions = new DataOptions(data, dataDir, trainSize, testSize, labelNoise ?? 0, seed);
+        var dataOptions = new DataOptions(data, dataDir, supersample ? 2 * trainSize : trainSize, testSize, labelNoise ?? 0, seed);
         outDir ??= Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{data}-{modelName ?? spec.Arch}");
         return new TrainOptions(config, dataOptions, outDir, resume, force, modelName);
     }

@@ -9,8 +9,12 @@ namespace BoundLab.Numerics.Optimizers;
 /// <param name="Model">The model whose <see cref="Model{T}.Parameters"/> the algorithm updates.</param>
 /// <param name="NoiseKey">The run's key for the algorithm's noise.</param>
 /// <param name="TrainingData">The training set, for algorithms that work on it directly rather than through the
-/// objective's gradient (ADMM); null when the caller has none.</param>
-public sealed record AlgorithmContext(Model<float> Model, RngKey NoiseKey, Data.Dataset? TrainingData = null)
+/// objective's gradient (ADMM) or record statistics on it (SGLD); null when the caller has none.</param>
+/// <param name="Loss">The training loss, for per-example statistics; null when the caller has none.</param>
+/// <param name="Ghost">With a supersample, its unused half: row i pairs with <paramref name="TrainingData"/>'s row i
+/// (the pair (z_{i,0}, z_{i,1}) of Steinke and Zakynthinou's construction); null otherwise.</param>
+public sealed record AlgorithmContext(Model<float> Model, RngKey NoiseKey, Data.Dataset? TrainingData = null,
+    Losses.LossKind? Loss = null, Data.Dataset? Ghost = null)
 {
     /// <summary>The model's backend.</summary>
     public Backend<float> Backend => Model.Backend;
@@ -28,7 +32,9 @@ public sealed record StepContext(Func<double> Evaluate, double LearningRate, lon
 /// <param name="Loss">The objective at the parameters the update started from (after any perturbation).</param>
 /// <param name="GradientNormSquared">‖g + wd·w‖² of the gradient the update used, when asked for; else NaN.</param>
 /// <param name="Stopped">The algorithm's stopping test fired (no update was made).</param>
-public sealed record StepResult(double Loss, double GradientNormSquared, bool Stopped);
+/// <param name="GradStat">Per-example statistic g_e recorded at this step (see <see cref="SgldOptions"/>); null when none.</param>
+/// <param name="Incoherence">Supersample pairs' incoherence recorded at this step; null when none.</param>
+public sealed record StepResult(double Loss, double GradientNormSquared, bool Stopped, double? GradStat = null, double? Incoherence = null);
 
 /// <summary>An update rule with its own typed, named state: the run loop calls <see cref="Step"/> once per step and
 /// saves/restores <see cref="SaveState"/>/<see cref="RestoreState"/> in checkpoints, so every algorithm resumes

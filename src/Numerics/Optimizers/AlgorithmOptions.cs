@@ -87,8 +87,14 @@ public sealed record GdOptions(double Momentum = 0.9, double WeightDecay = 0) : 
 }
 
 /// <summary>Stochastic gradient Langevin dynamics in the parameterisation of Mou, Wang, Zhai, Zheng (COLT 2018):
-/// w ← w − η·(g + wd·w) + sqrt(2η/β)·ξ, ξ ~ N(0, I); β is the inverse temperature.</summary>
-public sealed record SgldOptions(double Beta = 1e6, double WeightDecay = 0) : AlgorithmOptions
+/// w ← w − η·(g + wd·w) + sqrt(2η/β)·ξ, ξ ~ N(0, I); β is the inverse temperature. With
+/// <paramref name="GradStatSubsample"/> = m &gt; 0 each step k with k mod <paramref name="GradStatEvery"/> = 0 first records
+/// g_e = the mean of ‖∇ℓ(w, z_i)‖² over a fixed subsample of m training points (and, with a supersample, the pairs'
+/// incoherence); the weights do not depend on it. <paramref name="Supersample"/>: the run trains on n points chosen
+/// from 2n by selector bits (the algorithm context's <see cref="AlgorithmContext.Ghost"/> holds the other half) and
+/// records, with g_e, the mean over the first m pairs of ‖∇ℓ(w, z_{j,0}) − ∇ℓ(w, z_{j,1})‖².</summary>
+public sealed record SgldOptions(double Beta = 1e6, double WeightDecay = 0, int GradStatSubsample = 0, int GradStatEvery = 1,
+    bool Supersample = false) : AlgorithmOptions
 {
     /// <inheritdoc />
     public override double WeightDecay { get; init; } = WeightDecay;
@@ -105,6 +111,20 @@ public sealed record SgldOptions(double Beta = 1e6, double WeightDecay = 0) : Al
         }
 
         Check("--weight-decay", WeightDecay, 0);
+        if (GradStatSubsample < 0)
+        {
+            throw new ArgumentOutOfRangeException("--grad-subsample", GradStatSubsample, "allowed: an integer ≥ 0 (0 = off)");
+        }
+
+        if (GradStatEvery < 1)
+        {
+            throw new ArgumentOutOfRangeException("--grad-every", GradStatEvery, "allowed: an integer ≥ 1");
+        }
+
+        if (Supersample && GradStatSubsample == 0)
+        {
+            throw new ArgumentOutOfRangeException("--supersample", Supersample, "allowed only with --grad-subsample m > 0 (the pairs measured)");
+        }
     }
 
     /// <inheritdoc />

@@ -19,7 +19,12 @@ public sealed record EpochRecord(int Epoch, double LearningRate, double TrainLos
 /// <param name="LearningRate">η_k.</param>
 /// <param name="Loss">Minibatch (or full-batch) loss before the step.</param>
 /// <param name="GradNormSquared">‖g_k‖² of the gradient the step used.</param>
-public sealed record StepRecord(long Step, int Epoch, double LearningRate, double Loss, double GradNormSquared);
+/// <param name="GradStat">g_e: the mean over the fixed gradient-statistics subsample of the squared per-example loss
+/// gradient norm ‖∇ℓ(w, z_i)‖² (the loss alone, no weight-decay term) at the parameters the step started from; null at
+/// steps that did not record it.</param>
+/// <param name="Incoherence">The mean over the recorded supersample pairs of ‖∇ℓ(w, z_J1) − ∇ℓ(w, z_J2)‖²; null when not recorded.</param>
+public sealed record StepRecord(long Step, int Epoch, double LearningRate, double Loss, double GradNormSquared,
+    double? GradStat = null, double? Incoherence = null);
 
 /// <summary>Live progress for progress bars.</summary>
 public sealed record TrainProgress(int Epoch, int Epochs, int Step, int StepsPerEpoch, double RunningLoss);

@@ -35,12 +35,15 @@ public sealed class Trainer
     private readonly Backend<float> _backend;
     private readonly RngKey _root;
     private readonly DataOptions? _dataOptions;
+    private readonly Dataset? _ghost;
     private RunFingerprint? _fingerprint;
 
     /// <summary>Checks that config and data fit together (input/output widths, loss vs task).
     /// <paramref name="dataOptions"/>, when the data came from <see cref="Datasets.Load"/>, becomes part of
-    /// the <see cref="Fingerprint"/>, so a resume with other data options is refused by name.</summary>
-    public Trainer(TrainConfig config, DataSplit data, Backend<float>? backend = null, DataOptions? dataOptions = null)
+    /// the <see cref="Fingerprint"/>, so a resume with other data options is refused by name.
+    /// <paramref name="ghost"/>, with a supersample, is its unused half (row i pairs with the training set's row i) for
+    /// the statistics an algorithm records on the pairs.</summary>
+    public Trainer(TrainConfig config, DataSplit data, Backend<float>? backend = null, DataOptions? dataOptions = null, Dataset? ghost = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
@@ -80,6 +83,12 @@ public sealed class Trainer
         _backend = backend ?? new CpuBackend(config.Threads);
         _root = RngKey.FromSeed(config.Seed);
         _dataOptions = dataOptions;
+        if (ghost is not null && (ghost.Count != train.Count || ghost.InputDim != train.InputDim))
+        {
+            throw new ArgumentException($"the supersample's unused half has {ghost.Count} points of {ghost.InputDim} features; the training set {train.Count} of {train.InputDim}: they must pair row by row.", nameof(ghost));
+        }
+
+        _ghost = ghost;
     }
 
     private static string ArchOption(ModelSpec m) => m.Mlp is null ? $"--model {m.Name}" : $"--arch {m.Name}";
@@ -96,7 +105,7 @@ public sealed class Trainer
     {
         Model<float> initial = Model<float>.Create(_config.Model, _backend, _root.Split("init"), _config.Init, _config.InitStd);
         Model<float> net = initial.Clone();
-        Algorithm algorithm = _config.Algorithm.Create(new AlgorithmContext(net, _root.Split("noise"), _data.Train));
+        Algorithm algorithm = _config.Algorithm.Create(new AlgorithmContext(net, _root.Split("noise"), _data.Train, _config.Loss, _ghost));
         var train = new Objective<float>(net, _backend.Upload(_data.Train), _config.Loss);
         var test = new Objective<float>(net, _backend.Upload(_data.Test), _config.Loss);
         var history = new List<EpochRecord>();
@@ -178,7 +187,7 @@ public sealed class Trainer
             CheckFinite(r.Loss, epoch, step);
             if (_config.RecordSteps)
             {
-                steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared));
+                steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared, r.GradStat, r.Incoherence));
             }
 
             step++;
@@ -208,7 +217,7 @@ public sealed class Trainer
 
         if (_config.RecordSteps)
         {
-            steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared));
+            steps.Add(new StepRecord(step, epoch + 1, lr, r.Loss, r.GradientNormSquared, r.GradStat, r.Incoherence));
         }
 
         step++;
