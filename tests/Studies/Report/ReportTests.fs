@@ -1,0 +1,164 @@
+module BoundLab.Studies.Tests.ReportTests
+
+open System
+open System.IO
+open System.Text.Json
+open Expecto
+open BoundLab.Studies.Results
+open BoundLab.Studies.Report
+
+/// A bound row with a value.
+let valueRow id family provenance target (v: float) vacuous =
+    BoundRow(id, family, provenance, target, "value", Nullable v, (if target = "measure" then Nullable() else Nullable vacuous), null, (if target = "test-error" then Nullable 0.05 else Nullable()))
+
+/// A row of an entry that does not apply.
+let naRow id family provenance target reason =
+    BoundRow(id, family, provenance, target, "not_applicable", Nullable(), Nullable(), reason, Nullable())
+
+/// A finished run on axes width/label_noise.
+let run id width noise (train: float) (test: float) (bounds: BoundRow list) (epochs: EpochRow list) =
+    StudyRun(id, Map [ "width", width; "label_noise", noise ], sprintf """{"width":%s,"label_noise":%s}""" width noise, "finished", null,
+             Nullable train, Nullable test, Map [ "path_norm", test * 10.0; "margin_q10", 0.5 ], bounds, epochs)
+
+let failedRun id width noise =
+    StudyRun(id, Map [ "width", width; "label_noise", noise ], "{}", "failed", "loss diverged at epoch 3", Nullable(), Nullable(), Map.empty, [], [])
+
+/// The hand-computed example: runs (width, noise, μ, gap) r1 (64, 0, 1, 0.1), r2 (128, 0, 3, 0.2), r3 (64, 1, 2, 0.15),
+/// r4 (128, 1, 2, 0.4), r5 (256, 0, 5, 0.2): ties in μ (r3, r4) and in the gap (r2, r5). Train error 0 so gap = test error.
+/// Expected values from exact rational arithmetic in python3 (independent of the C# code):
+///   from fractions import Fraction as F; from itertools import combinations
+///   sgn=lambda x:(x>0)-(x<0)
+///   R=[('64','0',F(1),F(1,10)),('128','0',F(3),F(2,10)),('64','1',F(2),F(15,100)),('128','1',F(2),F(4,10)),('256','0',F(5),F(2,10))]
+///   def taua(rs): p=list(combinations(rs,2)); return F(sum(sgn(a[2]-b[2])*sgn(a[3]-b[3]) for a,b in p),len(p))
+///   taua(R) -> 2/5;  per axis (groups with the other axis fixed, ≥2 runs): width [2/3, 0] -> 1/3, noise [1, -1] -> 0; Ψ = 1/6
+///   sign-error over pairs differing on one axis with unequal gaps, ½(1 − sgn Δμ · sgn Δg):
+///   environments width|noise=0 {0,0} (r2,r5 skipped: equal gaps), width|noise=1 {½}, noise|64 {0}, noise|128 {1}
+///   -> mean over the 5 pairs 3/10, worst environment 1.
+let handRuns () =
+    let mu = [ 1.0; 3.0; 2.0; 2.0; 5.0 ]
+    let spec = [ "r1", "64", "0", 0.1; "r2", "128", "0", 0.2; "r3", "64", "1", 0.15; "r4", "128", "1", 0.4; "r5", "256", "0", 0.2 ]
+    [ for (id, w, n, g), m in List.zip spec mu ->
+        let bounds =
+            [ valueRow "m-hand" "measures" "measure" "measure" m false
+              valueRow "b-verified" "spectral" "verified" "test-error" (g + 0.3) false
+              (if id = "r1" then valueRow "b-one" "vc" "verified" "test-error" 0.9 false
+               else naRow "b-one" "vc" "verified" "test-error" "binary classifiers only (k = 10)") ]
+        run id w n 0.0 g bounds [] ]
+
+let handResults () =
+    StudyResults("hand", """{"name":"hand"}""", [ "width"; "label_noise" ], handRuns () @ [ failedRun "r6" "512" "0" ])
+
+let private entry (ranking: EntryRanking seq) id = ranking |> Seq.find (fun e -> e.Id = id)
+
+let rankingTests =
+    testList "ranking" [
+        test "Kendall τ, granulated τ and sign-error equal the hand-computed values (ties in μ and in the gap)" {
+            let e = entry (StudyRanking.Compute(handResults ())) "m-hand"
+            Expect.equal e.Runs 5 "the failed run is not ranked"
+            Expect.floatClose Accuracy.veryHigh e.KendallTau.Value 0.4 "τ-a = 2/5"
+            Expect.floatClose Accuracy.veryHigh e.GranulatedTau.Value 0.1666666666666666667 "Ψ = 1/6"
+            let axes = e.GranulatedTau.PerAxis |> Seq.map (fun a -> a.Axis, a.Tau, a.Groups) |> List.ofSeq
+            Expect.equal (axes |> List.map (fun (a, _, g) -> a, g)) [ "width", 2; "label_noise", 2 ] "per-axis groups"
+            let _, tw, _ = axes[0]
+            let _, tn, _ = axes[1]
+            Expect.floatClose Accuracy.veryHigh tw (1.0 / 3.0) "m_width = 1/3"
+            Expect.floatClose Accuracy.veryHigh tn 0.0 "m_noise = 0"
+            Expect.floatClose Accuracy.veryHigh e.SignError.Mean 0.3 "mean sign-error 3/10"
+            Expect.floatClose Accuracy.veryHigh e.SignError.Worst 1.0 "worst environment"
+            Expect.equal (e.SignError.Environments |> Seq.sumBy (fun x -> x.Pairs)) 5 "5 coupled pairs with unequal gaps"
+            Expect.isEmpty e.Reasons "no reasons when every statistic has a value"
+        }
+        test "an entry with a value on one run gets null statistics with a reason, never NaN" {
+            let e = entry (StudyRanking.Compute(handResults ())) "b-one"
+            Expect.equal e.Runs 1 "one run has a value"
+            Expect.isFalse e.KendallTau.HasValue "τ null"
+            Expect.isNull (box e.GranulatedTau) "Ψ null"
+            Expect.isNull (box e.SignError) "sign-error null"
+            Expect.stringContains e.Reasons["kendall_tau"] "1 finished run has a value" "reason"
+            Expect.equal (e.Reasons.Keys |> List.ofSeq) [ "granulated_tau"; "kendall_tau"; "sign_error" ] "all three explained"
+        }
+        test "a constant gap leaves τ null with a reason; an axis with one value is skipped" {
+            let runs =
+                [ for id, w, m in [ "a", "64", 1.0; "b", "128", 2.0; "c", "256", 3.0 ] ->
+                    run id w "0" 0.0 0.2 [ valueRow "m" "measures" "measure" "measure" m false ] [] ]
+            let e = entry (StudyRanking.Compute(StudyResults("c", "{}", [ "width"; "label_noise" ], runs))) "m"
+            Expect.isFalse e.KendallTau.HasValue "τ null on a constant gap"
+            Expect.stringContains e.Reasons["kendall_tau"] "the gap is 0.2 on all 3 runs" "reason"
+            // Ψ over width only (label_noise has one value): one group of 3 with a constant gap, τ-a = 0.
+            Expect.equal (e.GranulatedTau.PerAxis |> Seq.map (fun a -> a.Axis) |> List.ofSeq) [ "width" ] "label_noise skipped"
+            Expect.isNull (box e.SignError) "every pair has equal gaps"
+            Expect.stringContains e.Reasons["sign_error"] "no pair" "reason"
+        }
+        test "no axis with two values: granulated τ and sign-error null with a reason" {
+            let runs = [ run "a" "64" "0" 0.0 0.1 [ valueRow "m" "measures" "measure" "measure" 1.0 false ] []
+                         run "b" "64" "0" 0.0 0.3 [ valueRow "m" "measures" "measure" "measure" 2.0 false ] [] ]
+            let e = entry (StudyRanking.Compute(StudyResults("c", "{}", [ "width"; "label_noise" ], runs))) "m"
+            Expect.floatClose Accuracy.veryHigh e.KendallTau.Value 1.0 "two runs, concordant"
+            Expect.stringContains e.Reasons["granulated_tau"] "no axis takes two values" "reason"
+        }
+        test "a run without a value on an axis is rejected naming the run and the axis" {
+            let bad = StudyRun("x", Map [ "width", "64" ], "{}", "finished", null, Nullable 0.0, Nullable 0.1, Map.empty, [], [])
+            let results = StudyResults("c", "{}", [ "width"; "label_noise" ], [ bad ])
+            let e = Expect.throwsC (fun () -> StudyRanking.Compute results |> ignore) id
+            Expect.stringContains e.Message "run x has no value on axis 'label_noise'" "message names run and axis"
+        }
+    ]
+
+let private parse (bytes: byte[]) = JsonDocument.Parse(ReadOnlyMemory bytes).RootElement
+
+let private withDir (f: string -> unit) =
+    let d = Path.Combine(Path.GetTempPath(), "boundlab-report-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory d |> ignore
+    try f d finally Directory.Delete(d, true)
+
+let jsonTests =
+    testList "results.json" [
+        test "results.json has the fixed keys for runs, bounds and ranking" {
+            withDir <| fun dir ->
+            StudyReport.Write(handResults (), dir) |> ignore
+            let root = parse (File.ReadAllBytes(Path.Combine(dir, "results.json")))
+            let keys (e: JsonElement) = e.EnumerateObject() |> Seq.map (fun p -> p.Name) |> Set.ofSeq
+            let has (e: JsonElement) (names: string list) what =
+                for k in names do Expect.isTrue ((keys e).Contains k) $"{what} has key {k}"
+            has root [ "study"; "axes"; "spec"; "runs"; "ranking" ] "root"
+            let runs = root.GetProperty("runs").EnumerateArray() |> List.ofSeq
+            Expect.equal runs.Length 6 "every run, the failed one too"
+            for r in runs do
+                has r [ "id"; "config"; "train_error"; "test_error"; "gap"; "bounds"; "measures"; "status"; "axes" ] "run"
+            let r3 = runs |> List.find (fun r -> r.GetProperty("id").GetString() = "r3")
+            Expect.floatClose Accuracy.veryHigh (r3.GetProperty("gap").GetDouble()) 0.15 "gap"
+            Expect.equal (r3.GetProperty("config").GetProperty("width").GetInt32()) 64 "config embedded as JSON"
+            for b in r3.GetProperty("bounds").EnumerateArray() do
+                has b [ "id"; "family"; "provenance"; "target"; "value"; "vacuous"; "status" ] "bound"
+            let na = r3.GetProperty("bounds").EnumerateArray() |> Seq.find (fun b -> b.GetProperty("id").GetString() = "b-one")
+            Expect.equal (na.GetProperty("value").ValueKind) JsonValueKind.Null "no value when not applicable"
+            Expect.equal (na.GetProperty("reason").GetString()) "binary classifiers only (k = 10)" "reason kept"
+            let failed = runs |> List.find (fun r -> r.GetProperty("id").GetString() = "r6")
+            Expect.equal (failed.GetProperty("gap").ValueKind) JsonValueKind.Null "failed run: null gap"
+            let ranking = root.GetProperty("ranking").EnumerateArray() |> List.ofSeq
+            Expect.equal (ranking |> List.map (fun e -> e.GetProperty("id").GetString())) [ "b-one"; "b-verified"; "m-hand" ] "ordinal id order"
+            for e in ranking do has e [ "kendall_tau"; "granulated_tau"; "sign_error" ] "ranking entry"
+            let m = ranking[2]
+            Expect.floatClose Accuracy.veryHigh (m.GetProperty("kendall_tau").GetDouble()) 0.4 "τ written"
+            Expect.floatClose Accuracy.veryHigh (m.GetProperty("sign_error_worst").GetDouble()) 1.0 "worst sign-error written"
+            let one = ranking[0]
+            Expect.equal (one.GetProperty("kendall_tau").ValueKind) JsonValueKind.Null "null, not NaN"
+            Expect.stringContains (one.GetProperty("reasons").GetProperty("kendall_tau").GetString()) "1 finished run" "reason written"
+            Expect.isEmpty (Directory.GetFiles(dir, "*.tmp-*")) "no temporary file left"
+        }
+        test "a non-finite bound value becomes an input error with a reason, never NaN in results.json" {
+            withDir <| fun dir ->
+            let bad = BoundRow("b-nan", "spectral", "verified", "test-error", "value", Nullable nan, Nullable false, null, Nullable 0.05)
+            let r = run "z" "64" "0" 0.0 0.1 [ bad ] []
+            StudyReport.Write(StudyResults("n", "{}", [ "width" ], [ r ]), dir) |> ignore
+            let text = File.ReadAllText(Path.Combine(dir, "results.json"))
+            Expect.isFalse (text.Contains ": NaN") "no NaN number (the reason may say NaN)"
+            let root = parse (File.ReadAllBytes(Path.Combine(dir, "results.json")))
+            let b = root.GetProperty("runs").[0].GetProperty("bounds").[0]
+            Expect.equal (b.GetProperty("status").GetString()) "input_error" "status"
+            Expect.stringContains (b.GetProperty("reason").GetString()) "not a finite number" "reason"
+        }
+    ]
+
+[<Tests>]
+let tests = testList "Studies/Report" [ rankingTests; jsonTests ]
