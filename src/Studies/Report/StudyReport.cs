@@ -22,6 +22,8 @@ public static class StudyReport
         StudyResults clean = Sanitized.Of(results);
         IReadOnlyList<EntryRanking> ranking = StudyRanking.Compute(clean);
         AtomicFile.Write(Path.Combine(dir, ResultsFile), ResultsJson.Render(clean, ranking));
+        IReadOnlyList<FigureInfo> figures = [];
+        AtomicFile.Write(Path.Combine(dir, ReportFile), System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.Render(clean, ranking, figures)));
         return ranking;
     }
 }

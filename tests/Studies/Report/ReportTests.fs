@@ -160,5 +160,57 @@ let jsonTests =
         }
     ]
 
+let private render (results: StudyResults) =
+    let mutable text = ""
+    withDir <| fun dir ->
+        StudyReport.Write(results, dir) |> ignore
+        text <- File.ReadAllText(Path.Combine(dir, "report.md"))
+    text
+
+let markdownTests =
+    testList "report.md" [
+        test "no flag section when every verified test-error bound is at or above the test error" {
+            let md = render (handResults ())
+            Expect.isFalse (md.Contains ReportMarkdown.FlagHeading) "no flag"
+            Expect.isFalse (md.Contains "BELOW") "no loud line either"
+        }
+        test "a verified test-error bound below the measured test error is flagged loudly, naming run, entry and values" {
+            let low = run "r7" "512" "1" 0.0 0.25 [ valueRow "b-verified" "spectral" "verified" "test-error" 0.125 false ] []
+            let md = render (StudyResults("f", "{}", [ "width"; "label_noise" ], handRuns () @ [ low ]))
+            Expect.stringContains md ReportMarkdown.FlagHeading "flag section"
+            Expect.stringContains md "| r7 | final | `b-verified` | 0.125 | 0.25 | 0.05 |" "the flagged row"
+            Expect.stringContains md "**⚠ 1 verified test-error bound value(s) lie below the measured test error" "loud line at the top"
+        }
+        test "an unverified bound or a measure below the test error is not flagged; an epoch bound below is" {
+            let e = EpochRow(2, 0.3, 0.0, 0.3, Map.empty, [ valueRow "b-verified" "spectral" "verified" "test-error" 0.2 false ])
+            let u = run "r8" "512" "1" 0.0 0.25 [ valueRow "b-unv" "spectral" "unverified" "test-error" 0.01 false
+                                                  valueRow "m-hand" "measures" "measure" "measure" 0.01 false ] [ e ]
+            let md = render (StudyResults("f", "{}", [ "width"; "label_noise" ], [ u ]))
+            Expect.stringContains md "| r8 | 2 | `b-verified` | 0.2 | 0.3 |" "epoch 2 flagged"
+            Expect.isFalse (md.Contains "`b-unv` | 0.01") "unverified not flagged"
+        }
+        test "runs table: tightest non-vacuous bound per family, else the tightest vacuous one marked" {
+            let bounds =
+                [ valueRow "s-a" "spectral" "verified" "test-error" 0.8 false
+                  valueRow "s-b" "spectral" "verified" "test-error" 0.6 false
+                  valueRow "s-c" "spectral" "verified" "test-error" 0.5 true // smaller but vacuous: skipped while a non-vacuous one exists
+                  valueRow "v-a" "vc" "verified" "test-error" 7.0 true
+                  valueRow "v-b" "vc" "unverified" "test-error" 3.0 true
+                  valueRow "st" "stability" "verified" "expected-gap" 0.05 false ]
+            let md = render (StudyResults("t", "{}", [ "width" ], [ run "q" "64" "0" 0.1 0.3 bounds [] ]))
+            Expect.stringContains md "| q | 64 | 0.1 | 0.3 | 0.2 | err ≤ 0.6 `s-b` | gap ≤ 0.05 `st` | **vacuous** err ≤ 3† `v-b` |" "row"
+        }
+        test "entries table: vacuous count, median bound/gap, τ, Ψ, sign-error; not-applicable reasons grouped" {
+            let md = render (handResults ())
+            // b-verified = gap + 0.3 on train error 0: ratios (g + 0.3)/g for g = 0.1, 0.2, 0.15, 0.4, 0.2 → sorted 1.75, 2.5, 2.5, 3, 4 → median 2.5.
+            Expect.stringContains md "| `b-verified` | spectral | verified | test-error | 5 | 0/5 | 0.05 | 2.5 |" "b-verified row"
+            Expect.stringContains md "| `m-hand` | measures | measure | measure | 5 | — | — | — | 0.4 | 0.1667 | 0.3 / 1 |" "m-hand row"
+            Expect.stringContains md "- `b-one` (not applicable, 4 runs): binary classifiers only (k = 10)" "grouped reason"
+            Expect.stringContains md "- kendall_tau: 1 finished run has a value; ranking needs at least 2 — `b-one`" "why a statistic is missing"
+            Expect.stringContains md "| r6 | loss diverged at epoch 3 |" "failed run listed"
+            Expect.isFalse (md.Contains "NaN") "never NaN"
+        }
+    ]
+
 [<Tests>]
-let tests = testList "Studies/Report" [ rankingTests; jsonTests ]
+let tests = testList "Studies/Report" [ rankingTests; jsonTests; markdownTests ]
