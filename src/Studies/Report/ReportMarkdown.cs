@@ -121,7 +121,7 @@ public static class ReportMarkdown
         Line(md, "Per family, the tightest non-vacuous bound (smallest implied test-error bound); when every bound of the family is vacuous, the tightest vacuous one, marked. "
             + "`err ≤` bounds the test error, `gap ≤` bounds the expected gap.");
         Line(md);
-        Line(md, "| run | " + string.Concat(results.Axes.Select(a => a + " | ")) + "train error | test error | gap | " + string.Concat(families.Select(f => f + " | ")));
+        Line(md, "| " + string.Join(" | ", new[] { "run" }.Concat(results.Axes).Concat(["train error", "test error", "gap"]).Concat(families)) + " |");
         Line(md, "|---|" + string.Concat(results.Axes.Select(_ => "---|")) + "---:|---:|---:|" + string.Concat(families.Select(_ => "---|")));
         foreach (StudyRun r in finished)
         {

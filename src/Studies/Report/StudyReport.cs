@@ -22,7 +22,7 @@ public static class StudyReport
         StudyResults clean = Sanitized.Of(results);
         IReadOnlyList<EntryRanking> ranking = StudyRanking.Compute(clean);
         AtomicFile.Write(Path.Combine(dir, ResultsFile), ResultsJson.Render(clean, ranking));
-        IReadOnlyList<FigureInfo> figures = [];
+        IReadOnlyList<FigureInfo> figures = Figures.ReportFigures.Write(clean, ranking, Path.Combine(dir, FiguresFolder));
         AtomicFile.Write(Path.Combine(dir, ReportFile), System.Text.Encoding.UTF8.GetBytes(ReportMarkdown.Render(clean, ranking, figures)));
         return ranking;
     }

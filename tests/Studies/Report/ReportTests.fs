@@ -212,5 +212,70 @@ let markdownTests =
         }
     ]
 
+/// A study with width and label-noise axes, epochs on one run, and bounds of three families (values positive, so every figure has points).
+let sweepResults () =
+    let runs =
+        [ for w in [ 64; 256 ] do
+            for n in [ 0.0; 0.5 ] ->
+                let train, test = 0.01, 0.05 + 0.5 * n + 4.0 / float w
+                let gap = test - train
+                let bounds = [ valueRow "s" "spectral" "verified" "test-error" (gap * 40.0 + train) true
+                               valueRow "r" "rademacher" "verified" "test-error" (gap * 3.0 + train) false
+                               valueRow "l" "stability" "verified" "expected-gap" (gap * 1.5) false
+                               valueRow "p" "measures" "measure" "measure" (float w * 795.0) false ]
+                let epochs = [ for e in 1 .. 3 -> EpochRow(e, 1.0 / float e, 0.1 / float e, test, Map [ "path_norm", float e ], [ valueRow "s" "spectral" "verified" "test-error" (float e * 2.0) true ]) ]
+                run $"w{w}n{n}" (string w) (string n) train test bounds (if w = 64 && n = 0.0 then epochs else []) ]
+    StudyResults("sweep", """{"name":"sweep"}""", [ "width"; "label_noise" ], runs)
+
+let private filesUnder (dir: string) =
+    Directory.GetFiles(dir, "*", SearchOption.AllDirectories) |> Array.map (fun f -> Path.GetRelativePath(dir, f)) |> Array.sort
+
+let figureTests =
+    testList "figures" [
+        test "every figure is written as a valid PNG, an SVG that parses as XML and a PDF, and linked from report.md" {
+            withDir <| fun dir ->
+            StudyReport.Write(sweepResults (), dir) |> ignore
+            let figs = Path.Combine(dir, "figures")
+            let names = Directory.GetFiles(figs, "*.png") |> Array.map Path.GetFileNameWithoutExtension |> Array.sort
+            Expect.equal names [| "bound-vs-gap-rademacher"; "bound-vs-gap-spectral"; "bound-vs-gap-stability"; "epochs-w64n0"; "tau"; "vs-label_noise"; "vs-width" |] "figures"
+            let md = File.ReadAllText(Path.Combine(dir, "report.md"))
+            for n in names do
+                let png = File.ReadAllBytes(Path.Combine(figs, n + ".png"))
+                Expect.equal png[0..7] [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy; 0x0Duy; 0x0Auy; 0x1Auy; 0x0Auy |] $"{n}.png signature"
+                Expect.equal (Text.Encoding.ASCII.GetString(png, 12, 4)) "IHDR" $"{n}.png starts with IHDR"
+                let be (i: int) = (int png[i] <<< 24) ||| (int png[i + 1] <<< 16) ||| (int png[i + 2] <<< 8) ||| int png[i + 3]
+                Expect.equal (be 16, be 20) (800, 560) $"{n}.png size"
+                Expect.equal (Text.Encoding.ASCII.GetString(png, png.Length - 8, 4)) "IEND" $"{n}.png ends with IEND"
+                let svg = Xml.Linq.XDocument.Parse(File.ReadAllText(Path.Combine(figs, n + ".svg")))
+                Expect.equal svg.Root.Name.LocalName "svg" $"{n}.svg root"
+                let pdf = File.ReadAllBytes(Path.Combine(figs, n + ".pdf"))
+                Expect.equal (Text.Encoding.ASCII.GetString(pdf, 0, 5)) "%PDF-" $"{n}.pdf header"
+                Expect.stringContains (Text.Encoding.ASCII.GetString(pdf, pdf.Length - 16, 16)) "%%EOF" $"{n}.pdf trailer"
+                Expect.stringContains md $"](figures/{n}.png)" $"report.md shows {n}"
+        }
+        test "two renders give identical report.md, results.json and figure bytes; a stale figure is removed" {
+            withDir <| fun a ->
+            withDir <| fun b ->
+            StudyReport.Write(sweepResults (), a) |> ignore
+            File.WriteAllText(Path.Combine(b, "figures-placeholder.txt"), "kept: not a figure")
+            Directory.CreateDirectory(Path.Combine(b, "figures")) |> ignore
+            File.WriteAllText(Path.Combine(b, "figures", "old-figure.png"), "stale")
+            StudyReport.Write(sweepResults (), b) |> ignore
+            StudyReport.Write(sweepResults (), b) |> ignore
+            let fa = filesUnder a
+            Expect.equal (filesUnder b |> Array.filter (fun f -> f <> "figures-placeholder.txt")) fa "same files, stale figure gone"
+            Expect.isGreaterThan fa.Length 20 "results.json, report.md and 7 × 3 figures"
+            for f in fa do
+                Expect.isTrue (File.ReadAllBytes(Path.Combine(a, f)) = File.ReadAllBytes(Path.Combine(b, f))) $"{f} identical"
+        }
+        test "no figure needs values it cannot show: a study with no bound values writes report.md without figures" {
+            withDir <| fun dir ->
+            let r = run "x" "64" "0" 0.0 0.1 [ naRow "v" "vc" "verified" "test-error" "binary only" ] []
+            StudyReport.Write(StudyResults("e", "{}", [ "width" ], [ r ]), dir) |> ignore
+            Expect.isEmpty (Directory.GetFiles(Path.Combine(dir, "figures"))) "no figures"
+            Expect.isFalse (File.ReadAllText(Path.Combine(dir, "report.md")).Contains "## Figures") "no figure section"
+        }
+    ]
+
 [<Tests>]
-let tests = testList "Studies/Report" [ rankingTests; jsonTests; markdownTests ]
+let tests = testList "Studies/Report" [ rankingTests; jsonTests; markdownTests; figureTests ]
