@@ -78,7 +78,7 @@ public static class ResultsJson
         w.WriteStartArray("bounds");
         foreach (BoundRow b in run.Bounds)
         {
-            WriteRow(w, b, full: true);
+            WriteRow(w, b);
         }
 
         w.WriteEndArray();
@@ -88,14 +88,15 @@ public static class ResultsJson
         {
             w.WriteStartObject();
             w.WriteNumber("epoch", e.Epoch);
-            Number(w, "train_loss", e.TrainLoss);
-            Number(w, "train_error", e.TrainError);
-            Number(w, "test_error", e.TestError);
-            Number(w, "gap", e.TestError - e.TrainError);
+            // A diverged epoch may hold a NaN loss: written as null (the reader reads null back as NaN).
+            Number(w, "train_loss", Finite(e.TrainLoss));
+            Number(w, "train_error", Finite(e.TrainError));
+            Number(w, "test_error", Finite(e.TestError));
+            Number(w, "gap", Finite(e.TestError - e.TrainError));
             w.WriteStartArray("bounds");
             foreach (BoundRow b in e.Bounds)
             {
-                WriteRow(w, b, full: false);
+                WriteRow(w, b);
             }
 
             w.WriteEndArray();
@@ -107,16 +108,13 @@ public static class ResultsJson
         w.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter w, BoundRow b, bool full)
+    private static void WriteRow(Utf8JsonWriter w, BoundRow b)
     {
         w.WriteStartObject();
         w.WriteString("id", b.Id);
-        if (full)
-        {
-            w.WriteString("family", b.Family);
-            w.WriteString("provenance", b.Provenance);
-            w.WriteString("target", b.Target);
-        }
+        w.WriteString("family", b.Family);
+        w.WriteString("provenance", b.Provenance);
+        w.WriteString("target", b.Target);
 
         w.WriteString("status", b.Status);
         Number(w, "value", b.Value);
@@ -134,10 +132,7 @@ public static class ResultsJson
             w.WriteString("reason", b.Reason);
         }
 
-        if (full)
-        {
-            Number(w, "delta", b.Delta);
-        }
+        Number(w, "delta", b.Delta);
 
         w.WriteEndObject();
     }
@@ -205,6 +200,8 @@ public static class ResultsJson
             w.WriteNull(name);
         }
     }
+
+    private static double? Finite(double x) => double.IsFinite(x) ? x : null;
 
     private static void WriteJson(Utf8JsonWriter w, string json, string what)
     {

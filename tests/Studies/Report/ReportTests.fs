@@ -277,5 +277,31 @@ let figureTests =
         }
     ]
 
+let readerTests =
+    testList "results.json reader" [
+        test "results.json read back renders the same results.json and report.md bytes (epochs and a NaN loss included)" {
+            withDir <| fun a ->
+            withDir <| fun b ->
+            let diverged = EpochRow(1, nan, 0.5, 0.6, Map.empty, [])
+            let failed = StudyRun("f1", Map [ "width", "64"; "label_noise", "0.5" ], """{"lr":9}""", "failed", "loss is NaN at epoch 1",
+                                  Nullable(), Nullable(), Map.empty, [], [ diverged ])
+            let results = sweepResults ()
+            let results = StudyResults(results.Name, results.SpecJson, results.Axes, Seq.append results.Runs [ failed ] |> List.ofSeq)
+            StudyReport.Write(results, a) |> ignore
+            StudyReport.Write(ResultsJsonReader.Load a, b) |> ignore
+            for f in [ "results.json"; "report.md" ] do
+                Expect.equal (File.ReadAllText(Path.Combine(b, f))) (File.ReadAllText(Path.Combine(a, f))) $"{f} identical after the round trip"
+            let back = ResultsJsonReader.Load a
+            let e = (back.Runs |> Seq.find (fun r -> r.Id = "w64n0")).Epochs[2]
+            Expect.equal e.Bounds[0].Target "test-error" "epoch rows keep their target"
+            Expect.isTrue (Double.IsNaN (back.Runs |> Seq.find (fun r -> r.Id = "f1")).Epochs[0].TrainLoss) "a NaN loss is written null and read back NaN"
+        }
+        test "a folder without results.json is one clear error naming the folder" {
+            withDir <| fun dir ->
+            let e = Expect.throwsC (fun () -> ResultsJsonReader.Load dir |> ignore) id
+            Expect.stringContains e.Message $"DIR {dir} has no results.json" "message"
+        }
+    ]
+
 [<Tests>]
-let tests = testList "Studies/Report" [ rankingTests; jsonTests; markdownTests; figureTests ]
+let tests = testList "Studies/Report" [ rankingTests; jsonTests; markdownTests; figureTests; readerTests ]
