@@ -170,10 +170,8 @@ public static class ReportFigures
             }
         }
 
-        if (logX)
-        {
-            LogAxes.Apply(plot.Axes.Bottom);
-        }
+        // Ticks at the grid's own values (64, 128, 256 …), which powers of ten would mostly miss.
+        plot.Axes.Bottom.SetTicks(values.Select(v => logX ? Math.Log10(v) : v).ToArray(), values.Select(BoundScale.Fmt).ToArray());
 
         LogAxes.Apply(plot.Axes.Left);
         plot.Title($"gap and bounds vs {axis}");
