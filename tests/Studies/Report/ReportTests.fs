@@ -268,6 +268,14 @@ let figureTests =
             for f in fa do
                 Expect.isTrue (File.ReadAllBytes(Path.Combine(a, f)) = File.ReadAllBytes(Path.Combine(b, f))) $"{f} identical"
         }
+        test "figures use the DejaVu Sans embedded in the assembly, whatever fonts the machine has" {
+            let name = BoundLab.Studies.Report.Figures.EmbeddedFont.Use()
+            let face = ScottPlot.Fonts.GetTypeface(name, false, false)
+            Expect.equal face.FamilyName "DejaVu Sans" "ScottPlot resolves the embedded family"
+            Expect.isGreaterThan face.GlyphCount 3000 "a real font (DejaVu Sans has ~6000 glyphs)"
+            Expect.isTrue (face.ContainsGlyphs "τΨδ≤−") "the report's symbols have glyphs"
+            Expect.isTrue (ScottPlot.Fonts.GetTypeface(name, true, false).IsBold) "bold face for titles"
+        }
         test "no figure needs values it cannot show: a study with no bound values writes report.md without figures" {
             withDir <| fun dir ->
             let r = run "x" "64" "0" 0.0 0.1 [ naRow "v" "vc" "verified" "test-error" "binary only" ] []

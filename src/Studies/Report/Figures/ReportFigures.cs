@@ -35,6 +35,12 @@ public static class ReportFigures
             Add(figures, OverEpochs(run));
         }
 
+        string font = EmbeddedFont.Use();
+        foreach ((Plot plot, _) in figures)
+        {
+            plot.Font.Set(font);
+        }
+
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach ((Plot plot, FigureInfo info) in figures)
         {
