@@ -126,7 +126,7 @@ public static class ReportMarkdown
         foreach (StudyRun r in finished)
         {
             var cells = new List<string> { Short(r.Id) };
-            cells.AddRange(results.Axes.Select(a => r.Axes.TryGetValue(a, out string? v) ? v : "—"));
+            cells.AddRange(results.Axes.Select(a => r.Axes.TryGetValue(a, out string? v) ? Cell(v) : "—"));
             cells.Add(Num(r.TrainError));
             cells.Add(Num(r.TestError));
             cells.Add(Num(r.Gap));
