@@ -22,6 +22,8 @@ public static class CommandLine
         new BoundLab.Cli.Commands.LandscapeCommand(),
         new BoundLab.Cli.Commands.ExportCommand(),
         new BoundLab.Cli.Commands.ImportCommand(),
+        // Re-renders from results.json until the results store lands; at merge: new ReportCommand(ResultsStore.Load).
+        new BoundLab.Cli.Commands.ReportCommand(BoundLab.Studies.Report.ResultsJsonReader.Load),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for
