@@ -134,3 +134,18 @@ let magnitudeTests =
             Expect.floatClose Accuracy.veryHigh orig (sum (Array.map float w)) "orig (eq. 57)"
         }
     ]
+
+// ‖[U₀X]_+‖_F/√n by hand: U₀ = [[1, −1], [0.5, 2]]; x = (1, 0) → (1, 0.5): 1.25; (0, 1) → (−1, 2) → (0, 2): 4;
+// (0.5, 0.25) → (0.25, 0.75): 0.625; sqrt(5.875/3).
+[<Tests>]
+let initHiddenTests =
+    testList "Studies/Evaluation/InitHidden" [
+        test "init_hidden_rms of a two-layer net by hand" {
+            let backend = BoundLab.Numerics.Backends.CpuBackend(1)
+            let spec = BoundLab.Numerics.Models.MlpSpec([| 2; 2; 2 |], BoundLab.Numerics.Activation.Relu, false)
+            let m (rows: int) (cols: int) (xs: float32[]) = BoundLab.Numerics.Tensors.Matrix<float32>(rows, cols, xs)
+            let init = BoundLab.Numerics.Models.Model<float32>.FromDense(spec, backend, [| m 2 2 [| 1f; -1f; 0.5f; 2f |]; m 2 2 [| 1f; 0f; 0f; 1f |] |], [| [||]; [||] |])
+            let train = BoundLab.Numerics.Data.Dataset("toy", m 3 2 [| 1f; 0f; 0f; 1f; 0.5f; 0.25f |], [| 0; 1; 1 |], null, 2)
+            Expect.floatClose Accuracy.veryHigh (RunQuantities.InitHiddenRms(init, train)) (sqrt (5.875 / 3.)) "by hand"
+        }
+    ]
