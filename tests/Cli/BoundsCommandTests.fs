@@ -43,6 +43,14 @@ let tests =
             Expect.equal code 0 "exit"
             for part in [ "vc_dim"; "an integer ≥ 1"; "n ≥ vc_dim"; "Corollary 3.19" ] do Expect.stringContains out part part
 
+        yield testCase "show prints what a run must be for the entry to apply" <| fun () ->
+            let code, out, _ = run [ "show"; "llq20-sgld" ]
+            Expect.equal code 0 "exit"
+            Expect.stringContains out "applies to a run only if: optimizer ∈ {sgld}" "optimizer"
+            Expect.stringContains out "applies to a run only if: batch ≤ n/2" "batch"
+            let _, convex, _ = run [ "show"; "hrs16-convex" ]
+            Expect.stringContains convex "never a neural network" "convex objective"
+
         yield testCase "show --latex prints LaTeX" <| fun () ->
             let _, out, _ = run [ "show"; "dr17"; "--latex" ]
             Expect.stringContains out "\\operatorname{kl}^{-1}" "LaTeX kl-inverse"

@@ -112,3 +112,40 @@ let epochTests =
             Expect.floatClose Accuracy.veryHigh (row "jiang-params").Value.Value (sqrt (8. / 3.)) "sqrt(ω/m), ω = 8 weights, m = 3"
         }
     ]
+
+// Jiang et al. (2020) eqs. (56)/(57): Σ_i ln((ε² + (σ′² + 1)‖r‖²/ω)/(ε² + σ′²(w_i − w⁰_i)²)), a plain loop over the four
+// weights of a 2-2 linear layer (r = w − w⁰ for init, r = w for orig).
+[<Tests>]
+let magnitudeTests =
+    testList "Studies/Evaluation/Magnitude" [
+        test "the magnitude-aware log-ratio sums against a direct loop" {
+            let backend = BoundLab.Numerics.Backends.CpuBackend(1)
+            let spec = BoundLab.Numerics.Models.MlpSpec([| 2; 2 |], BoundLab.Numerics.Activation.Relu, false)
+            let m (xs: float32[]) = BoundLab.Numerics.Tensors.Matrix<float32>(2, 2, xs)
+            let w, w0 = [| 0.5f; -1.25f; 2f; 0.125f |], [| 0.25f; -1f; 1f; 0f |]
+            let net = BoundLab.Numerics.Models.Model<float32>.FromDense(spec, backend, [| m w |], [| [||] |])
+            let init = BoundLab.Numerics.Models.Model<float32>.FromDense(spec, backend, [| m w0 |], [| [||] |])
+            let sigma, eps = 0.5, 1e-3
+            let d = Array.map2 (fun (a: float32) (b: float32) -> float a - float b) w w0
+            let sq xs = xs |> Array.sumBy (fun x -> x * x)
+            let sum (r: float[]) = d |> Array.sumBy (fun di -> log ((eps * eps + (sigma * sigma + 1.) * sq r / 4.) / (eps * eps + sigma * sigma * di * di)))
+            let struct (init', orig) = RunQuantities.MagnitudeSums(net, init, sigma)
+            Expect.floatClose Accuracy.veryHigh init' (sum d) "init (eq. 56)"
+            Expect.floatClose Accuracy.veryHigh orig (sum (Array.map float w)) "orig (eq. 57)"
+        }
+    ]
+
+// ‖[U₀X]_+‖_F/√n by hand: U₀ = [[1, −1], [0.5, 2]]; x = (1, 0) → (1, 0.5): 1.25; (0, 1) → (−1, 2) → (0, 2): 4;
+// (0.5, 0.25) → (0.25, 0.75): 0.625; sqrt(5.875/3).
+[<Tests>]
+let initHiddenTests =
+    testList "Studies/Evaluation/InitHidden" [
+        test "init_hidden_rms of a two-layer net by hand" {
+            let backend = BoundLab.Numerics.Backends.CpuBackend(1)
+            let spec = BoundLab.Numerics.Models.MlpSpec([| 2; 2; 2 |], BoundLab.Numerics.Activation.Relu, false)
+            let m (rows: int) (cols: int) (xs: float32[]) = BoundLab.Numerics.Tensors.Matrix<float32>(rows, cols, xs)
+            let init = BoundLab.Numerics.Models.Model<float32>.FromDense(spec, backend, [| m 2 2 [| 1f; -1f; 0.5f; 2f |]; m 2 2 [| 1f; 0f; 0f; 1f |] |], [| [||]; [||] |])
+            let train = BoundLab.Numerics.Data.Dataset("toy", m 3 2 [| 1f; 0f; 0f; 1f; 0.5f; 0.25f |], [| 0; 1; 1 |], null, 2)
+            Expect.floatClose Accuracy.veryHigh (RunQuantities.InitHiddenRms(init, train)) (sqrt (5.875 / 3.)) "by hand"
+        }
+    ]

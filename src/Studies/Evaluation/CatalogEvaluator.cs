@@ -82,7 +82,7 @@ public sealed class CatalogEvaluator : IRunEvaluator
         bool takesGamma = entry.Inputs.Any(i => i.Name == "gamma");
         bool takesMarginLoss = entry.Inputs.Any(i => i.Name is "ramp_loss" or "margin_loss");
         var values = new Dictionary<string, double>(run.Values, StringComparer.Ordinal);
-        if (!values.ContainsKey("delta") && entry.Confidence.Any(c => c.Symbol == "delta"))
+        if (!values.ContainsKey("delta") && entry.Inputs.Any(i => i.Name == "delta"))
             values["delta"] = DefaultDelta;
 
         if (entry.Target == BoundTarget.Measure)

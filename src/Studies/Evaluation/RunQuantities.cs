@@ -97,7 +97,42 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
         double[] m = Numerics.Measurements.Margins.Compute(net.Predict(train.Inputs), train.Labels!);
         var mag = measures?["sharpness_sigma_mag"] is JsonValue v && v.TryGetValue(out double sigma) && sigma > 0
             ? MagnitudeSums(net, init, sigma) : ((double, double)?)null;
-        return FromDocuments(run, measures, m, mag);
+        var q = FromDocuments(run, measures, m, mag);
+        return q with { Values = WithInitHidden(q.Values, init, train), Sources = WithInitHiddenSource(q.Sources, init) };
+    }
+
+    private static IReadOnlyDictionary<string, double> WithInitHidden(IReadOnlyDictionary<string, double> values, Model<float> init, Dataset train) =>
+        init.Spec.Mlp is { Layers: 2 } && InitHiddenRms(init, train) is var h && double.IsFinite(h)
+            ? new Dictionary<string, double>(values, StringComparer.Ordinal) { ["init_hidden_rms"] = h }
+            : values;
+
+    private static IReadOnlyDictionary<string, string> WithInitHiddenSource(IReadOnlyDictionary<string, string> sources, Model<float> init) =>
+        init.Spec.Mlp is { Layers: 2 }
+            ? new Dictionary<string, string>(sources, StringComparer.Ordinal) { ["init_hidden_rms"] = "weights-init.bin on the training inputs" }
+            : sources;
+
+    // Neyshabur et al. (2019), Theorem 1's ‖[U₀X]_+‖_F/√n (their released code's form): the initial hidden layer's output
+    // norm, without biases (the theorem's f(x) = V[Ux]_+ has none).
+    internal static double InitHiddenRms(Model<float> init, Dataset train)
+    {
+        Matrix<float> u0 = init.DenseWeights()[0];
+        Matrix<float> x = train.Inputs;
+        double total = 0;
+        for (int i = 0; i < x.Rows; i++)
+        {
+            ReadOnlySpan<float> xi = x.Row(i);
+            for (int h = 0; h < u0.Rows; h++)
+            {
+                ReadOnlySpan<float> row = u0.Row(h);
+                double z = 0;
+                for (int j = 0; j < row.Length; j++)
+                    z += (double)row[j] * xi[j];
+                if (z > 0)
+                    total += z * z;
+            }
+        }
+
+        return Math.Sqrt(total / x.Rows);
     }
 
     private static Model<float> LoadWeights(string dir, string path, CpuBackend backend)
@@ -215,6 +250,8 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
             AddLayerQuantities(q, layers, "the network");
             IReadOnlyList<float[]> biases = mlp.Bias ? net.DenseBiases() : [];
             q.Add("path_norm", Math.Exp(0.5 * PathNorm.LogSquared(w, biases)), "the network");
+            if (mlp.Layers == 2)
+                q.Add("init_hidden_rms", InitHiddenRms(init, train), "the initial network on the training inputs");
         }
 
         double[]? margins = null;
