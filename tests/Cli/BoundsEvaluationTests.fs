@@ -71,7 +71,17 @@ let tests =
             Expect.equal (row "bft-spectral").Status "value" (string (row "bft-spectral").Reason)
             Expect.equal (row "bft-spectral").Delta (Nullable 0.05) "δ shown"
             Expect.stringContains (row "mou18-pacbayes").Reason "the run used sgd" "optimizer fact"
-            Expect.stringContains (row "pacbayes-maurer").Reason "no posterior sampling" "no KL invented"
+            // The posterior at the sharpness σ: KL = ‖w − w₀‖²/(2λ_j) from the flat weights equals the layers' Σ ‖W − W⁰‖_F²
+            // (a no-bias run, so the weight matrices are all the parameters), and λ_j ≤ σ².
+            let sigma = num m["sharpness_sigma"]
+            let lambda = 0.1 * exp (-(v "prior_index") / 100.)
+            Expect.isLessThanOrEqual lambda (sigma * sigma) "λ_j ≤ σ²"
+            Expect.isGreaterThan (0.1 * exp (-(v "prior_index" - 1.) / 100.)) (sigma * sigma) "the smallest such j"
+            Expect.floatClose { absolute = 0.; relative = 1e-9 } (v "kl") (List.sum (List.map (fun d -> d * d) dist) / (2. * lambda)) "KL"
+            Expect.isTrue (v "mc_error" >= 0. && v "mc_error" <= 1.) "Monte-Carlo Gibbs error is a rate"
+            Expect.equal (row "dr17").Status "value" (string (row "dr17").Reason)
+            Expect.isGreaterThanOrEqual (row "dr17").Value.Value (v "mc_error") "the bound is above the Gibbs training error"
+            Expect.stringContains (row "pacbayes-maurer").Reason "only dr17" "a data-chosen prior variance is not given to a fixed-prior entry"
             Expect.equal (row "jiang-params").Status "value" "a measure"
             Expect.equal (row "test-set-hoeffding").Status "value" "baseline"
     ]

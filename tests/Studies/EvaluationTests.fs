@@ -56,7 +56,14 @@ let tests =
         test "PAC-Bayes entries without a posterior are not applicable, and say no KL is invented" {
             let e = evaluate "pacbayes-maurer" (run [])
             Expect.equal e.Row.Status "not_applicable" "status"
-            Expect.stringContains e.Row.Reason "no posterior sampling" "reason"
+            Expect.stringContains e.Row.Reason "no posterior was sampled" "reason"
+        }
+        // Golden indices from mpmath (50 digits): j = max(1, ⌈100 ln(0.1/v)⌉), checked λ_j ≤ v < λ_{j−1}:
+        //   for v in ['0.0025','0.1','0.05','1e-6']: j = max(1, int(mp.ceil(100*mp.log(mp.mpf('0.1')/mp.mpf(v)))))
+        test "the posterior's prior-variance grid index is the smallest j with λ_j ≤ σ²" {
+            for (v, j) in [ 0.0025, 369; 0.1, 1; 0.05, 70; 1e-6, 1152; 0.5, 1 ] do
+                Expect.equal (GibbsPosterior.PriorIndexFor v) j (sprintf "variance %g" v)
+            Expect.throwsT<System.ArgumentOutOfRangeException> (fun () -> GibbsPosterior.PriorIndexFor 0.0 |> ignore) "zero variance refused"
         }
         test "an entry whose margin must be fixed before the data does not take one from the run" {
             let e = evaluate "margin-mohri-multiclass" (run [ "classes", 10. ])

@@ -100,6 +100,13 @@ public sealed class CatalogEvaluator : IRunEvaluator
             return Finish(entry, run, new BoundNotApplicable(entry, BoundSweep.NotApplicableReason(entry, run.Facts) ?? NoPosterior), null, null);
         }
 
+        // The posterior variance was read off the data (the sharpness σ): only an entry that pays for that choice over the
+        // prior-variance grid (dr17's 2 ln j) may use this KL.
+        if (entry.Family == BoundFamily.PacBayes && entry.Inputs.Any(i => i.Name == "kl") && entry.Inputs.All(i => i.Name != "prior_index"))
+        {
+            return Finish(entry, run, new BoundNotApplicable(entry, BoundSweep.NotApplicableReason(entry, run.Facts) ?? DataChosenPrior), null, null);
+        }
+
         bool free = entry.PostHoc.Any(p => p.Symbol == "gamma") || entry.PaidInFormula.Contains("gamma");
         if (!takesGamma || !free || run.Margins is null)
         {
@@ -129,8 +136,11 @@ public sealed class CatalogEvaluator : IRunEvaluator
     /// <summary>The δ an entry is evaluated at when the run does not say (the catalog's customary 0.05).</summary>
     public const double DefaultDelta = 0.05;
 
+    private const string DataChosenPrior =
+        "the run's posterior N(w, λ_j I) and prior N(w₀, λ_j I) take their variance from the training data (the sharpness σ); this entry's prior must be fixed before the data are seen, so only dr17, which pays 2 ln j for the prior-variance grid, uses that KL";
+
     private const string NoPosterior =
-        "no posterior sampling yet: a PAC-Bayes entry needs the empirical risk of a stochastic posterior Q (with its Monte-Carlo correction when sampled) and KL(Q‖P), which no run measures; no KL is invented";
+        "no posterior was sampled (measures.json has no sharpness_sigma): a PAC-Bayes entry needs the empirical risk of a stochastic posterior Q (with its Monte-Carlo correction when sampled) and KL(Q‖P), which no run measures; no KL is invented";
 
     private static IEnumerable<double> Candidates(IReadOnlyList<double> margins) =>
         GammaQuantiles.Select(q => Margins.Quantile(margins, q)).Where(g => g > 0 && double.IsFinite(g)).Distinct();

@@ -98,7 +98,27 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
         var mag = measures?["sharpness_sigma_mag"] is JsonValue v && v.TryGetValue(out double sigma) && sigma > 0
             ? MagnitudeSums(net, init, sigma) : ((double, double)?)null;
         var q = FromDocuments(run, measures, m, mag);
-        return q with { Values = WithInitHidden(q.Values, init, train), Sources = WithInitHiddenSource(q.Sources, init) };
+        q = q with { Values = WithInitHidden(q.Values, init, train), Sources = WithInitHiddenSource(q.Sources, init) };
+        return q.Values.TryGetValue("sharpness_sigma", out double sharp) && sharp > 0
+            ? WithPosterior(q, GibbsPosterior.Estimate(net, init, train, sharp, GibbsPosterior.DefaultSamples, c.Seed, threads))
+            : q;
+    }
+
+    // Dziugaite and Roy's posterior at the sharpness σ: KL, its grid index and the Monte-Carlo Gibbs error with its δ′.
+    private static RunQuantities WithPosterior(RunQuantities q, GibbsPosterior p)
+    {
+        var values = new Dictionary<string, double>(q.Values, StringComparer.Ordinal)
+        {
+            ["kl"] = p.Kl, ["prior_index"] = p.PriorIndex, ["mc_error"] = p.McError, ["mc_samples"] = p.McSamples,
+            ["delta_mc"] = GibbsPosterior.DefaultDeltaMc,
+        };
+        string from = $"posterior N(w, λ_j I), prior N(w₀, λ_j I), j = {p.PriorIndex} from sharpness_sigma";
+        var sources = new Dictionary<string, string>(q.Sources, StringComparer.Ordinal)
+        {
+            ["kl"] = $"‖w − w₀‖²/(2λ_j): {from}", ["prior_index"] = from, ["mc_error"] = $"{p.McSamples} draws from the {from}",
+            ["mc_samples"] = from, ["delta_mc"] = "Dziugaite and Roy's δ′ = 0.01",
+        };
+        return q with { Values = values, Sources = sources };
     }
 
     private static IReadOnlyDictionary<string, double> WithInitHidden(IReadOnlyDictionary<string, double> values, Model<float> init, Dataset train) =>
@@ -196,6 +216,8 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
             Scalar(q, measures, "margin_q10", "margin_q10");
             Scalar(q, measures, "sharpness_sigma", "sharpness_sigma");
             Scalar(q, measures, "sharpness_sigma_mag", "sharpness_sigma_mag");
+            if (measures["trajectory"] is JsonObject trajectory)
+                TrajectoryQuantities(q, trajectory);
             if (c.IsMlp && measures["layers"] is JsonArray array)
             {
                 layers = array.Select(l => new LayerNorms(Num(l, "spectral_norm"), Num(l, "frobenius_norm"), Num(l, "frobenius_from_init"),
@@ -326,6 +348,30 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
         {
             q.Add("v_frob", layers[1].Frobenius, $"{source}[1].frobenius_norm (output layer V)");
             q.Add("u_dist", layers[0].FrobeniusFromInit, $"{source}[0].frobenius_from_init (hidden layer U − U₀)");
+        }
+    }
+
+    // The trajectory sums measure shows (one realized trajectory); the stability entries bound an expectation over the
+    // algorithm's randomness, so a single run's sum stands in for its mean (the report says so for family stability).
+    private static void TrajectoryQuantities(Builder q, JsonObject t)
+    {
+        void From(string key, string name)
+        {
+            if (t[key] is JsonValue v && v.TryGetValue(out double x))
+                q.Add(name, x, $"measures.json trajectory.{key}");
+        }
+
+        From("steps", "steps");
+        From("eta_sum", "lr_sum");
+        From("weighted_grad_sum", "weighted_grad_sum");
+        if (t["grad_stat_steps"] is JsonValue g && g.TryGetValue(out double recorded) && recorded > 0)
+            From("grad_sum", "grad_sum");
+        From("incoherence_sum", "incoherence_sum");
+        From("lipschitz", "lipschitz");
+        if (t["lipschitz"] is JsonValue l && l.TryGetValue(out double _))
+        {
+            From("k0", "k0");
+            From("eta_sum_after_k0", "eta_sum");
         }
     }
 
