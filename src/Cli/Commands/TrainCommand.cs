@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
+using BoundLab.Studies.Runs;
 
 namespace BoundLab.Cli.Commands;
 
@@ -98,7 +97,7 @@ public sealed class TrainCommand : ICommand
         ModelFile.Save(result.Initial, folder.Layout.InitialWeightsFile);
         if (result.Steps.Count > 0)
         {
-            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => WriteTrajectory(tmp, result.Steps));
+            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => RunRecords.WriteTrajectory(tmp, result.Steps));
         }
 
         // run.json last: its presence marks the run finished.
@@ -111,16 +110,5 @@ public sealed class TrainCommand : ICommand
             $"done: train {unit} {last.TrainError:G4}, test {unit} {last.TestError:G4}, gap {last.TestError - last.TrainError:G4}; " +
             $"{result.SamplesPerSecond:N0} samples/s; wrote {folder.RunJson}");
         return 0;
-    }
-
-    private static void WriteTrajectory(string path, IReadOnlyList<StepRecord> steps)
-    {
-        var sb = new StringBuilder("step,epoch,lr,loss,grad_norm_sq\n");
-        foreach (StepRecord s in steps)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{s.Step},{s.Epoch},{s.LearningRate:R},{s.Loss:R},{s.GradNormSquared:R}\n");
-        }
-
-        File.WriteAllText(path, sb.ToString());
     }
 }
