@@ -22,6 +22,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.LandscapeCommand(),
         new BoundLab.Cli.Commands.ExportCommand(),
         new BoundLab.Cli.Commands.ImportCommand(),
+        new BoundLab.Cli.Commands.StudyCommand(),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for

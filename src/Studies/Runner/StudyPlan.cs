@@ -16,20 +16,19 @@ public sealed record StudyPlan(StudySpec Spec, IReadOnlyList<PlannedRun> Runs)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var checksums = new Dictionary<DataOptions, (string Train, string Test)>();
+        var cache = new DataCache();
         var runs = new Dictionary<string, PlannedRun>();
         foreach (RunSpec run in spec.Runs)
         {
             DataOptions data = PlannedRun.DataOf(run);
             string where = $"{source}: group {run.Group}, run {string.Join(", ", spec.AxesOf(run).Select(kv => $"{kv.Key} {kv.Value}"))}";
-            DataSplit? split = null;
+            DataSplit split = Load(cache, data, where, checksums.ContainsKey(data) ? null : log);
             if (!checksums.TryGetValue(data, out var sums))
             {
-                split = Load(data, where, log);
                 sums = (RunId.Checksum(split.Train), RunId.Checksum(split.Test));
                 checksums[data] = sums;
             }
 
-            split ??= Load(data, where, null);
             TrainConfig config;
             try
             {
@@ -60,11 +59,11 @@ public sealed record StudyPlan(StudySpec Spec, IReadOnlyList<PlannedRun> Runs)
         return this with { Runs = Runs.Where((_, k) => k % count == index - 1).ToArray() };
     }
 
-    private static DataSplit Load(DataOptions data, string where, IProgress<string>? log)
+    private static DataSplit Load(DataCache cache, DataOptions data, string where, IProgress<string>? log)
     {
         try
         {
-            return Datasets.Load(data, log);
+            return cache.Get(data, log);
         }
         catch (ArgumentException e)
         {

@@ -18,7 +18,7 @@ namespace BoundLab.Studies.Runner;
 /// <param name="failFast">Stop at the first failed run.</param>
 public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, IStudyProgress progress, int threads = 0, bool failFast = false)
 {
-    private (DataOptions Options, DataSplit Split)? _data;
+    private readonly DataCache _data = new();
 
     /// <summary>Runs <paramref name="plan"/>'s runs in order; Ctrl-C (<paramref name="cancel"/>) stops between steps with
     /// OperationCanceledException, leaving the current run's last checkpoint for --resume.</summary>
@@ -159,17 +159,7 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
         progress.Finished(k, n, run, r.TrainError, r.TestError, document.History.Count, wall.Elapsed.TotalSeconds);
     }
 
-    private DataSplit Data(PlannedRun run)
-    {
-        if (_data is { } d && d.Options == run.Data)
-        {
-            return d.Split;
-        }
-
-        DataSplit split = Datasets.Load(run.Data);
-        _data = (run.Data, split);
-        return split;
-    }
+    private DataSplit Data(PlannedRun run) => _data.Get(run.Data);
 
     // Progress<T> posts to the thread pool; the study's display wants each step on the training thread, in order.
     private sealed class SyncProgress(IStudyProgress target) : IProgress<TrainProgress>
