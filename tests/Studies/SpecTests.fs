@@ -79,6 +79,12 @@ let tests =
             Expect.equal noise (set [ 0.0; 0.5; 1.0 ]) "label noise 0, 0.5, 1"
         }
 
+        test "studies/README.md documents every key" {
+            let readme = IO.File.ReadAllText(IO.Path.Combine(TestUtil.repoRoot, "studies", "README.md"))
+            for s in Settings.All do
+                Expect.stringContains readme (sprintf "`%s`" s.Key) (sprintf "README row for %s" s.Key)
+        }
+
         testList "errors name the file, the JSON path, the value and what is allowed" [
             for json, expected in
                 [ """{"name": "a", "grid": {"width": [16, -3]}}""", [ "s.json: $.grid.width[1]: got -3; allowed: an integer ≥ 1." ]

@@ -135,6 +135,12 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
             progress.Epoch(row, config.Epochs);
             return run.StopTrainLoss is { } target && e.Record.TrainLoss <= target;
         });
+        // A run resumed after its stopping epoch trains no further epoch; it stopped early all the same.
+        if (run.StopTrainLoss is { } reached && result.History.Count > 0 && result.History[^1].TrainLoss <= reached)
+        {
+            result = result with { StoppedEarly = true };
+        }
+
         RunDocument document = RunRecords.Build(config, run.Data, data, result, wall.Elapsed.TotalSeconds);
         RunRecords.WriteFinished(layout, document, result);
         checkpoint.Delete();
