@@ -99,6 +99,12 @@ let tests =
             Expect.equal code3 2 "bad spec"
             oneError err3 [ "bad.json: $.grid.width[1]: got \"wide\"; allowed: an integer ≥ 1." ]
             Expect.isFalse (Directory.Exists(Path.Combine(dir, "s2"))) "nothing created for a bad spec"
+            let big = Path.Combine(dir, "big.json")
+            File.WriteAllText(big, specText.Replace("\"train_size\": 600", "\"train_size\": 5000"))
+            let code6, _, err6 = runCli [ "study"; "--spec"; big; "--out"; Path.Combine(dir, "s4") ]
+            Expect.equal code6 2 (sprintf "train_size beyond the data; stderr: %s" err6)
+            oneError err6 [ "big.json: group sgd, run width 32, label_noise 0"; "5000" ]
+            Expect.isFalse (Directory.Exists(Path.Combine(dir, "s4"))) "nothing created when the data refuses a run"
             let code4, _, err4 = runCli [ "study"; "--spec"; Path.Combine(dir, "none.json"); "--out"; Path.Combine(dir, "s3") ]
             Expect.equal code4 2 "missing spec"
             oneError err4 [ "--spec: study file"; "does not exist" ]

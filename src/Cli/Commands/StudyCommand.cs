@@ -74,10 +74,12 @@ public sealed class StudyCommand : ICommand
 
         StudySpec spec = specFile is null ? DefaultStudy.Spec() : StudySpec.Load(specFile);
         string source = specFile ?? DefaultStudy.Source;
-        // The folder is checked and locked before any data is loaded.
-        using StudyFolder folder = StudyFolder.Open(outDir, resume, spec);
+        // The folder rules are checked before any data is loaded; the folder is created and locked only once every run of
+        // the file is known to be trainable (a file the data refuses leaves nothing behind).
+        StudyFolder.Check(outDir, resume);
         Console.Error.WriteLine($"study {spec.Name}: {spec.Runs.Count} runs; loading data and deriving run ids …");
         StudyPlan plan = StudyPlan.Build(spec, source, new Progress<string>(m => Console.Error.WriteLine(m)));
+        using StudyFolder folder = StudyFolder.Open(outDir, resume, spec);
         if (shard is { } sh)
         {
             plan = plan.Shard(sh.index, sh.count);

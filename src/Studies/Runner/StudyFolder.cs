@@ -35,27 +35,8 @@ public sealed class StudyFolder : IDisposable
     /// study; records the study in a new store.</summary>
     public static StudyFolder Open(string dir, bool resume, StudySpec spec)
     {
-        ArgumentException.ThrowIfNullOrEmpty(dir);
         ArgumentNullException.ThrowIfNull(spec);
-        string full = System.IO.Path.GetFullPath(dir);
-        if (File.Exists(full))
-        {
-            throw new StudyFolderException($"--out: got '{dir}'; allowed: a folder for the study; this path is a file.");
-        }
-
-        bool nonEmpty = Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any();
-        if (nonEmpty && !resume)
-        {
-            throw new StudyFolderException(ResultsStore.Exists(full)
-                ? $"--out: {dir} already holds a study; continue it with --resume, or choose a new folder."
-                : $"--out: {dir} is not empty; choose a new or empty folder for the study.");
-        }
-
-        if (nonEmpty && !ResultsStore.Exists(full))
-        {
-            throw new StudyFolderException($"--resume: {dir} holds no study store ({ResultsStore.FileName}); choose the folder of an earlier boundlab study, or a new one without --resume.");
-        }
-
+        string full = Check(dir, resume);
         Directory.CreateDirectory(System.IO.Path.Combine(full, "runs"));
         string lockPath = System.IO.Path.Combine(full, ".lock");
         FileStream lockFile;
@@ -93,6 +74,33 @@ public sealed class StudyFolder : IDisposable
             lockFile.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The folder rules of <see cref="Open"/> that need no lock (a file, a non-empty folder without --resume, a
+    /// folder without a store with it), checked before any data is loaded; returns the full path.</summary>
+    public static string Check(string dir, bool resume)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        string full = System.IO.Path.GetFullPath(dir);
+        if (File.Exists(full))
+        {
+            throw new StudyFolderException($"--out: got '{dir}'; allowed: a folder for the study; this path is a file.");
+        }
+
+        bool nonEmpty = Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any();
+        if (nonEmpty && !resume)
+        {
+            throw new StudyFolderException(ResultsStore.Exists(full)
+                ? $"--out: {dir} already holds a study; continue it with --resume, or choose a new folder."
+                : $"--out: {dir} is not empty; choose a new or empty folder for the study.");
+        }
+
+        if (nonEmpty && !ResultsStore.Exists(full))
+        {
+            throw new StudyFolderException($"--resume: {dir} holds no study store ({ResultsStore.FileName}); choose the folder of an earlier boundlab study, or a new one without --resume.");
+        }
+
+        return full;
     }
 
     /// <inheritdoc />
