@@ -109,7 +109,7 @@ let tests =
             Expect.equal (p2.Lines |> Seq.filter (fun l -> l.StartsWith "skipped") |> Seq.length) 5 "says so"
         }
 
-        test "a non-empty folder is refused without --resume, another study's store with it" {
+        test "a non-empty folder is refused without --resume, another study's store with it, a folder in use" {
             TestUtil.withTempDir <| fun root ->
             let dir = Path.Combine(root, "study")
             Directory.CreateDirectory dir |> ignore
@@ -124,6 +124,11 @@ let tests =
             (StudyFolder.Open(dir2, false, spec)).Dispose()
             let e3 = Expect.throwsC (fun () -> StudyFolder.Open(dir2, false, spec).Dispose()) id
             Expect.stringContains e3.Message "already holds a study; continue it with --resume" "existing study"
+            do
+                use held = StudyFolder.Open(dir2, true, spec)
+                let e5 = Expect.throwsC (fun () -> StudyFolder.Open(dir2, true, spec).Dispose()) id
+                Expect.stringContains e5.Message "is in use by another boundlab study" "one process per study folder"
+            (StudyFolder.Open(dir2, true, spec)).Dispose() // the lock went with its holder
             let other = StudySpec.Parse(tinySpec ", \"lr\": 0.01", "other.json")
             let e4 = Expect.throwsC (fun () -> StudyFolder.Open(dir2, true, other).Dispose()) id
             Expect.stringContains e4.Message "from another study file" "other study refused"
