@@ -22,8 +22,8 @@ public static class CommandLine
         new BoundLab.Cli.Commands.LandscapeCommand(),
         new BoundLab.Cli.Commands.ExportCommand(),
         new BoundLab.Cli.Commands.ImportCommand(),
-        // Re-renders from results.json until the results store lands; at merge: new ReportCommand(ResultsStore.Load).
-        new BoundLab.Cli.Commands.ReportCommand(BoundLab.Studies.Report.ResultsJsonReader.Load),
+        new BoundLab.Cli.Commands.ReportCommand(BoundLab.Cli.Commands.StudyCommand.LoadResults),
+        new BoundLab.Cli.Commands.StudyCommand(),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for

@@ -8,6 +8,7 @@ using BoundLab.Numerics.Models;
 using BoundLab.Numerics.Optimizers;
 using BoundLab.Numerics.Runs;
 using BoundLab.Numerics.Training;
+using BoundLab.Studies.Runs;
 
 namespace BoundLab.Cli.Commands;
 
@@ -119,7 +120,7 @@ public sealed class TrainCommand : ICommand
         ModelFile.Save(result.Initial, folder.Layout.InitialWeightsFile);
         if (result.Steps.Count > 0)
         {
-            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => WriteTrajectory(tmp, result.Steps));
+            folder.WriteFile(RunLayout.TrajectoryFileName, tmp => RunRecords.WriteTrajectory(tmp, result.Steps));
         }
 
         if (supersample is not null)
@@ -138,7 +139,4 @@ public sealed class TrainCommand : ICommand
             $"{result.SamplesPerSecond:N0} samples/s; wrote {folder.RunJson}");
         return 0;
     }
-
-    private static void WriteTrajectory(string path, IReadOnlyList<StepRecord> steps)
-        => File.WriteAllText(path, TrajectoryCsv.Format(steps));
 }

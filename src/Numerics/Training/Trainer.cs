@@ -9,6 +9,12 @@ using BoundLab.Numerics.Random;
 
 namespace BoundLab.Numerics.Training;
 
+/// <summary>What an after-epoch callback sees: the epoch's record and the in-memory networks (read them, do not change them).</summary>
+/// <param name="Record">The finished epoch.</param>
+/// <param name="Model">The network after the epoch.</param>
+/// <param name="Initial">The network at initialization.</param>
+public sealed record EpochEnd(EpochRecord Record, Model<float> Model, Model<float> Initial);
+
 /// <summary>The outcome of a run.</summary>
 /// <param name="Model">The trained network.</param>
 /// <param name="Initial">The network at initialization (for distance-from-init measures and bounds).</param>
@@ -16,7 +22,7 @@ namespace BoundLab.Numerics.Training;
 /// <param name="Steps">Per-step trajectory (when recorded).</param>
 /// <param name="TrainSeconds">Time spent in training steps (evaluation excluded).</param>
 /// <param name="SamplesSeen">Training samples processed.</param>
-/// <param name="StoppedEarly">Perturbed GD reached its stopping test.</param>
+/// <param name="StoppedEarly">Perturbed GD reached its stopping test, or the caller's after-epoch test asked to stop.</param>
 public sealed record TrainResult(Model<float> Model, Model<float> Initial, IReadOnlyList<EpochRecord> History,
     IReadOnlyList<StepRecord> Steps, double TrainSeconds, long SamplesSeen, bool StoppedEarly)
 {
@@ -99,9 +105,10 @@ public sealed class Trainer
     /// <summary>Runs the configured epochs. With a checkpoint folder, saves after every epoch and, when
     /// <paramref name="resume"/> is set and a checkpoint exists, continues from it (every algorithm, perturbed GD
     /// included: its typed state is checkpointed). Cancellation stops between steps (OperationCanceledException);
-    /// the last epoch's checkpoint stays valid.</summary>
+    /// the last epoch's checkpoint stays valid. <paramref name="afterEpoch"/> sees each finished epoch with the in-memory
+    /// networks and returns true to stop training after it (the epoch's checkpoint is saved first).</summary>
     public TrainResult Run(IProgress<TrainProgress>? progress = null, CancellationToken cancel = default,
-        Checkpoint? checkpoint = null, bool resume = false, Action<EpochRecord>? onEpoch = null)
+        Checkpoint? checkpoint = null, bool resume = false, Action<EpochRecord>? onEpoch = null, Func<EpochEnd, bool>? afterEpoch = null)
     {
         Model<float> initial = Model<float>.Create(_config.Model, _backend, _root.Split("init"), _config.Init, _config.InitStd);
         Model<float> net = initial.Clone();
@@ -165,6 +172,7 @@ public sealed class Trainer
             // mean of the minibatch losses during the epoch, which the progress bar shows).
             history.Add(new EpochRecord(epoch + 1, lr, trainLoss, trainError, testLoss, testError, clock.Elapsed.TotalSeconds));
             onEpoch?.Invoke(history[^1]);
+            stopped |= afterEpoch?.Invoke(new EpochEnd(history[^1], net, initial)) ?? false;
             checkpoint?.Save(new CheckpointState(Fingerprint, epoch + 1, step, seconds, samples, history, steps), net, algorithm.SaveState());
         }
 
