@@ -1,6 +1,7 @@
 using System.Globalization;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
+using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Studies.Evaluation;
 using BoundLab.Studies.Results;
 using BoundLab.Studies.Runner;
@@ -38,7 +39,17 @@ public sealed class StudyCommand : ICommand
         """);
 
     /// <summary>The evaluator every run is measured and evaluated with; the one place to switch evaluators.</summary>
-    internal static Func<IRunEvaluator> EvaluatorFactory { get; set; } = () => new MeasuringEvaluator(Measure, new CatalogEvaluator());
+    internal static Func<StudyPlan, IRunEvaluator> EvaluatorFactory { get; set; } = plan =>
+        new MeasuringEvaluator(Measure, new CatalogEvaluator(null, EpochFacts(plan)));
+
+    // What a run's config says that its in-memory model does not (optimizer, loss, batch), by run folder, for the
+    // applicability of the bounds recorded after every epoch.
+    private static Func<string, RunFacts?> EpochFacts(StudyPlan plan)
+    {
+        var byId = plan.Runs.ToDictionary(r => r.Id, r => new RunFacts(null, null, "unknown", r.Config.Algorithm.Name,
+            BoundLab.Numerics.Losses.Loss.Name(r.Config.Loss), true, false) { Batch = r.Config.BatchSize });
+        return dir => byId.GetValueOrDefault(Path.GetFileName(Path.TrimEndingDirectorySeparator(dir)));
+    }
 
     // What `boundlab measure RUN_DIR` writes, with a lighter sharpness search than measure's defaults (5 draws, 10
     // bisection steps on a 2,000-point subsample) so that a study's runs are measured in seconds each.
@@ -112,7 +123,7 @@ public sealed class StudyCommand : ICommand
         StudyOutcome outcome;
         try
         {
-            outcome = new StudyRunner(folder, EvaluatorFactory(), display, threads, failFast).Run(plan, cancel.Token);
+            outcome = new StudyRunner(folder, EvaluatorFactory(plan), display, threads, failFast).Run(plan, cancel.Token);
         }
         catch (OperationCanceledException)
         {

@@ -45,7 +45,11 @@ public sealed class CatalogEvaluator : IRunEvaluator
     {
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(train);
-        RunFacts facts = epochFacts?.Invoke(runDir) ?? FactsOfModel(net, train);
+        // The model and data decide classes, depth, activation and biases; the caller adds what only the run's config knows.
+        RunFacts model = FactsOfModel(net, train);
+        RunFacts facts = epochFacts?.Invoke(runDir) is { } given
+            ? model with { Optimizer = given.Optimizer, Loss = given.Loss, Batch = given.Batch ?? model.Batch }
+            : model;
         var q = RunQuantities.FromModel(facts, net, init, train, threads);
         return new RunEvaluation(q.Values, EvaluateAll(q, entries).Select(e => e.Row).ToArray());
     }

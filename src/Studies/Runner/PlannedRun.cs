@@ -62,7 +62,7 @@ public sealed record PlannedRun(string Id, RunSpec Spec, IReadOnlyDictionary<str
         {
             "sgd" => new SgdOptions(Get<double>("momentum"), Get<double>("weight_decay")),
             "gd" => new GdOptions(Get<double>("momentum"), Get<double>("weight_decay")),
-            "sgld" => new SgldOptions(Get<double>("beta"), Get<double>("weight_decay")),
+            "sgld" => new SgldOptions(Get<double>("beta"), Get<double>("weight_decay"), Int("grad_subsample"), Int("grad_every")),
             "pgd" => new PgdOptions(Get<double>("pgd_radius"), Get<double>("pgd_grad_threshold"), Int("pgd_steps"), Get<double>("pgd_loss_threshold")),
             _ => throw new ArgumentException($"optimizer '{optimizer}'; allowed: {string.Join(", ", OptimizerKinds.All)}.", nameof(spec)),
         };
