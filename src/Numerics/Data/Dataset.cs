@@ -39,6 +39,41 @@ public sealed record Dataset(string Name, Matrix<float> Inputs, int[]? Labels, M
     /// label noise was applied. A replaced label may equal the true one (Zhang et al. 2017).</summary>
     public IReadOnlyList<int>? NoisyLabelIndices { get; init; }
 
+    /// <summary>The rows at <paramref name="rows"/> (in that order) as a dataset named <paramref name="name"/>; noisy-label
+    /// positions are carried over to their new indices.</summary>
+    public Dataset SelectRows(IReadOnlyList<int> rows, string name)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var x = new Matrix<float>(rows.Count, InputDim);
+        Matrix<float>? targets = Targets is null ? null : new Matrix<float>(rows.Count, Targets.Cols);
+        var position = new Dictionary<int, int>();
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int r = rows[i];
+            if ((uint)r >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(rows), r, $"row {i} is {r}; allowed: 0 … {Count - 1} (dataset '{Name}').");
+            Inputs.Row(r).CopyTo(x.Row(i));
+            Targets?.Row(r).CopyTo(targets!.Row(i));
+            position[r] = i;
+        }
+
+        int[]? labels = Labels is null ? null : rows.Select(r => Labels[r]).ToArray();
+        IReadOnlyList<int>? noisy = NoisyLabelIndices?.Where(position.ContainsKey).Select(r => position[r]).Order().ToArray();
+        return new Dataset(name, x, labels, targets, Classes) { NoisyLabelIndices = noisy };
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the inputs' float32 bits, then the labels or the targets.</summary>
+    public string ContentSha256()
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Inputs.Data.AsSpan()));
+        if (Labels is not null)
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Labels.AsSpan()));
+        if (Targets is not null)
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Targets.Data.AsSpan()));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
     // Runs once from the constructor (through Name's initializer) and returns the name unchanged.
     private static string Check(string name, Matrix<float> inputs, int[]? labels, Matrix<float>? targets, int classes)
     {

@@ -38,7 +38,8 @@ public sealed record Supersample(IReadOnlyList<int> Selectors, Dataset Train, Da
 
         int[] used = Enumerable.Range(0, n).Select(i => i + n * u[i]).ToArray();
         int[] unused = Enumerable.Range(0, n).Select(i => i + n * (1 - u[i])).ToArray();
-        return new Supersample(u, Rows(superset, used, "train"), Rows(superset, unused, "ghost"));
+        // Both halves keep the data set's name: run.json and the fingerprint name the data, the half is in supersample.csv.
+        return new Supersample(u, superset.SelectRows(used, superset.Name), superset.SelectRows(unused, superset.Name));
     }
 
     /// <summary>The training set of a supersample run as measured later: <paramref name="superset"/> split by the selector
@@ -67,36 +68,5 @@ public sealed record Supersample(IReadOnlyList<int> Selectors, Dataset Train, Da
         }
 
         return sb.ToString();
-    }
-
-    private static Dataset Rows(Dataset d, int[] rows, string half)
-    {
-        var x = new Matrix<float>(rows.Length, d.InputDim);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            d.Inputs.Row(rows[i]).CopyTo(x.Row(i));
-        }
-
-        Matrix<float>? targets = null;
-        if (d.Targets is { } t)
-        {
-            targets = new Matrix<float>(rows.Length, t.Cols);
-            for (int i = 0; i < rows.Length; i++)
-            {
-                t.Row(rows[i]).CopyTo(targets.Row(i));
-            }
-        }
-
-        var position = new Dictionary<int, int>();
-        for (int i = 0; i < rows.Length; i++)
-        {
-            position[rows[i]] = i;
-        }
-
-        int[]? labels = d.Labels is null ? null : rows.Select(r => d.Labels[r]).ToArray();
-        IReadOnlyList<int>? noisy = d.NoisyLabelIndices?.Where(position.ContainsKey).Select(r => position[r]).Order().ToArray();
-        // The name stays the data set's: run.json and the fingerprint name the data, the half is in supersample.csv.
-        _ = half;
-        return new Dataset(d.Name, x, labels, targets, d.Classes) { NoisyLabelIndices = noisy };
     }
 }

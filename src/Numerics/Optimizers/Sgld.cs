@@ -94,24 +94,5 @@ public sealed class Sgld : Algorithm
     /// <inheritdoc />
     public override void RestoreState(AlgorithmState state) => RequireOwn(state);
 
-    private static Dataset Rows(Dataset d, int[] rows)
-    {
-        var x = new Matrix<float>(rows.Length, d.InputDim);
-        for (int i = 0; i < rows.Length; i++)
-        {
-            d.Inputs.Row(rows[i]).CopyTo(x.Row(i));
-        }
-
-        Matrix<float>? targets = null;
-        if (d.Targets is { } t)
-        {
-            targets = new Matrix<float>(rows.Length, t.Cols);
-            for (int i = 0; i < rows.Length; i++)
-            {
-                t.Row(rows[i]).CopyTo(targets.Row(i));
-            }
-        }
-
-        return new Dataset(d.Name + $" (gradient-statistics subsample of {rows.Length})", x, d.Labels is null ? null : rows.Select(r => d.Labels[r]).ToArray(), targets, d.Classes);
-    }
+    private static Dataset Rows(Dataset d, int[] rows) => d.SelectRows(rows, d.Name + $" (gradient-statistics subsample of {rows.Length})");
 }

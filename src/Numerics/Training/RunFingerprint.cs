@@ -138,20 +138,5 @@ public sealed record RunFingerprint(IReadOnlyList<FingerprintField> Fields)
         _ => value.ToString() ?? "(none)",
     };
 
-    private static string Hash(Dataset d)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(MemoryMarshal.AsBytes(d.Inputs.Data.AsSpan()));
-        if (d.Labels is not null)
-        {
-            sha.AppendData(MemoryMarshal.AsBytes(d.Labels.AsSpan()));
-        }
-
-        if (d.Targets is not null)
-        {
-            sha.AppendData(MemoryMarshal.AsBytes(d.Targets.Data.AsSpan()));
-        }
-
-        return $"{d.Name} n={d.Count} sha256={Convert.ToHexStringLower(sha.GetHashAndReset())}";
-    }
+    private static string Hash(Dataset d) => $"{d.Name} n={d.Count} sha256={d.ContentSha256()}";
 }

@@ -31,18 +31,6 @@ public static class RunId
     public static string Checksum(Dataset d)
     {
         ArgumentNullException.ThrowIfNull(d);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(MemoryMarshal.AsBytes(d.Inputs.Data.AsSpan()));
-        if (d.Labels is not null)
-        {
-            sha.AppendData(MemoryMarshal.AsBytes(d.Labels.AsSpan()));
-        }
-
-        if (d.Targets is not null)
-        {
-            sha.AppendData(MemoryMarshal.AsBytes(d.Targets.Data.AsSpan()));
-        }
-
-        return $"n={d.Count} d={d.InputDim} sha256={Convert.ToHexStringLower(sha.GetHashAndReset())}";
+        return $"n={d.Count} d={d.InputDim} sha256={d.ContentSha256()}";
     }
 }
