@@ -205,6 +205,16 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
             q.Add("width", widths.Max(), "run.json arch (largest width, input included)");
             if (widths.Length == 3)
                 q.Add("hidden_units", widths[1], "run.json arch (hidden width of a two-layer network)");
+            // Bartlett, Harvey, Liaw, Mehrabian (2019): the VC dimension of sign(f) for a piecewise-linear (ReLU: 2 pieces)
+            // binary classifier; two outputs with argmax are sign(f_1 − f_2), a one-output network of the same hidden layers.
+            if (run.Data.Classes == 2 && widths[^1] <= 2 && c.Activation == "relu")
+            {
+                VcArchitecture vc = VcDimension.Bhlm19(widths, c.Bias, pieces: 2);
+                const string from = "run.json arch (VcDimension.Bhlm19, ReLU: 2 pieces)";
+                q.Add("cumulative_params", vc.CumulativeParameters, from);
+                q.Add("weighted_units", vc.WeightedUnits, from);
+                q.Add("vc_dim", vc.VcDim, from);
+            }
         }
 
         IReadOnlyList<LayerNorms> layers = [];
