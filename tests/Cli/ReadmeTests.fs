@@ -41,6 +41,25 @@ let private shortened (args: string list) =
 let private mnistData (args: string list) =
     (valueOf "--data" args |> Option.defaultValue "mnist").StartsWith "mnist"
 
+/// The README's study commands run on a two-run study of the committed fixture instead of the default study.
+let private tinyStudy (dir: string) =
+    let spec = Path.Combine(dir, "tiny.json")
+    File.WriteAllText(spec, sprintf """{"name": "tiny", "settings": {"dataset": "mnist", "data_dir": %s, "train_size": 300, "test_size": 200, "epochs": 2},
+                                       "grid": {"width": [16, 32]}}""" (Text.Json.JsonSerializer.Serialize fixture))
+    spec
+
+let private runTinyStudy (dir: string) (out: string) (extra: string list) =
+    let code, _, err = runCli ([ "study"; "--spec"; tinyStudy dir; "--out"; out ] @ extra)
+    Expect.equal code 0 (sprintf "study exit code; stderr: %s" err)
+    Expect.isTrue (File.Exists(Path.Combine(out, "report.md"))) "report.md written"
+    Expect.isTrue (File.Exists(Path.Combine(out, "results.json"))) "results.json written"
+
+/// The options of a README study line that the tiny study keeps (--spec and --out are the test's).
+let rec private keptStudyOptions = function
+    | ("--spec" | "--out") :: _ :: rest -> keptStudyOptions rest
+    | a :: rest -> a :: keptStudyOptions rest
+    | [] -> []
+
 [<Tests>]
 let tests =
     testSequenced <| testList "Cli.Readme" [
@@ -73,6 +92,22 @@ let tests =
                         let classes = run["data"].["classes"].GetValue<int>()
                         let chance = 1.0 - 1.0 / float classes
                         Expect.isLessThan last (0.8 * chance) (sprintf "test error %g, chance %g" last chance)
+                | "study" :: "merge" :: _ ->
+                    let a, b = Path.Combine(dir, "a"), Path.Combine(dir, "b")
+                    runTinyStudy dir a [ "--shard"; "1/2" ]
+                    runTinyStudy dir b [ "--shard"; "2/2" ]
+                    let code, _, err = runCli [ "study"; "merge"; a; b; "--out"; Path.Combine(dir, "merged") ]
+                    Expect.equal code 0 (sprintf "merge exit code; stderr: %s" err)
+                | "study" :: rest ->
+                    let out = Path.Combine(dir, "study")
+                    if List.contains "--resume" rest then runTinyStudy dir out []
+                    runTinyStudy dir out (keptStudyOptions rest)
+                | [ "report"; _ ] ->
+                    let out = Path.Combine(dir, "study")
+                    runTinyStudy dir out []
+                    let code, stdout, err = runCli [ "report"; out ]
+                    Expect.equal code 0 (sprintf "report exit code; stderr: %s" err)
+                    Expect.stringContains stdout "report.md" "says what it wrote"
                 | "data" :: "fetch" :: rest ->
                     // The fixture is not full-size, so the SHA-256 checks (full-size files only) are skipped; the rest is checked.
                     let code, out, err = runCli ("data" :: "fetch" :: rest @ [ "--data-dir"; fixture ])

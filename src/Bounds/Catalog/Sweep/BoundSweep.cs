@@ -66,7 +66,13 @@ public static class BoundSweep
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            return new BoundInputError(entry, e.Message);
+            return new BoundInputError(entry, Message(e));
         }
     }
+
+    // The evaluator's sentence without .NET's " (Parameter 'n')" suffix: the sentence already names the input.
+    private static string Message(Exception e) =>
+        e is ArgumentException { ParamName: { } name } && e.Message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal)
+            ? e.Message[..^$" (Parameter '{name}')".Length]
+            : e.Message;
 }
