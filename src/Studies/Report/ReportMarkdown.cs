@@ -194,13 +194,20 @@ public static class ReportMarkdown
         foreach (var g in groups)
         {
             string what = g.Key.Status == "not_applicable" ? "not applicable" : g.Key.Status.Replace('_', ' ');
-            foreach (var byReason in g.GroupBy(x => x.Row.Reason ?? "no reason recorded").OrderBy(x => x.Key, StringComparer.Ordinal))
+            // Reasons that differ only in their numbers (each run's own margin, n, VC dimension) are one line, with the
+            // first run's reason as the example.
+            foreach (var byReason in g.GroupBy(x => NumbersMasked(x.Row.Reason ?? "no reason recorded")).OrderBy(x => x.Key, StringComparer.Ordinal))
             {
                 int n = byReason.Count();
-                Line(md, $"- `{g.Key.Id}` ({what}, {n} run{(n == 1 ? "" : "s")}): {Cell(byReason.Key)}");
+                var reasons = byReason.Select(x => x.Row.Reason ?? "no reason recorded").Distinct(StringComparer.Ordinal).ToArray();
+                string text = reasons.Length == 1 ? reasons[0] : $"for example: {reasons.Min(StringComparer.Ordinal)}";
+                Line(md, $"- `{g.Key.Id}` ({what}, {n} run{(n == 1 ? "" : "s")}): {Cell(text)}");
             }
         }
     }
+
+    private static string NumbersMasked(string reason) =>
+        System.Text.RegularExpressions.Regex.Replace(reason, @"-?\d+(\.\d+)?([eE][+-]?\d+)?", "#");
 
     private static void Figures(StringBuilder md, IReadOnlyList<FigureInfo> figures)
     {

@@ -210,6 +210,13 @@ let markdownTests =
             Expect.stringContains md "| r6 | loss diverged at epoch 3 |" "failed run listed"
             Expect.isFalse (md.Contains "NaN") "never NaN"
         }
+        test "reasons that differ only in their numbers are one line, with an example" {
+            let na (m: string) = naRow "j-margin" "measures" "measure" "measure" (sprintf "needs a positive margin; the run's is %s" m)
+            let runs = [ run "a" "64" "0" 0.1 0.3 [ na "-0.05" ] []; run "b" "128" "0" 0.1 0.3 [ na "-0.0812" ] []; run "c" "256" "0" 0.1 0.3 [ na "-0.05" ] [] ]
+            let md = render (StudyResults("t", "{}", [ "width" ], runs))
+            Expect.stringContains md "- `j-margin` (not applicable, 3 runs): for example: needs a positive margin; the run's is -0.05" "one line"
+            Expect.isFalse (md.Contains "is -0.0812") "the other value is not listed on its own line"
+        }
     ]
 
 /// A study with width and label-noise axes, epochs on one run, and bounds of three families (values positive, so every figure has points).
