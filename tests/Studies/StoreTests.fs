@@ -75,6 +75,20 @@ let tests =
             Expect.equal (s.Statuses()["r"]) "failed" "status"
         }
 
+        test "runs the current study no longer has are superseded: kept in the store, left out of Load" {
+            TestUtil.withTempDir <| fun dir ->
+            use s = ResultsStore.Open dir
+            s.SetStudy("a", "{}", [])
+            for id in [ "old"; "new"; "broken" ] do
+                s.Begin(id, axes [], "{}", true)
+                if id = "broken" then s.Fail(id, "x") else s.Finish(id, 0.1, 0.2, numbers [], numbers [], RunEvaluation(numbers [], []))
+            Expect.equal (s.Supersede(HashSet<string>([ "new" ]))) 2 "two runs superseded"
+            Expect.equal (s.Load().Runs |> Seq.map (fun r -> r.Id) |> List.ofSeq) [ "new" ] "only the current run is loaded"
+            Expect.equal (s.Statuses()["old"]) "finished" "kept with its status"
+            Expect.equal (s.Supersede(HashSet<string>([ "new" ]))) 2 "idempotent"
+            Expect.equal (s.Supersede(HashSet<string>([ "new"; "old" ]))) 1 "a run current again is loaded again"
+            Expect.equal (s.Load().Runs |> Seq.map (fun r -> r.Id) |> List.ofSeq) [ "new"; "old" ] "old is back"
+        }
         test "non-finite numbers are refused, not stored" {
             TestUtil.withTempDir <| fun dir ->
             use s = ResultsStore.Open dir

@@ -106,6 +106,11 @@ public sealed class StudyCommand : ICommand
         Console.Error.WriteLine($"study {spec.Name}: {spec.Runs.Count} runs; loading data and deriving run ids …");
         StudyPlan plan = StudyPlan.Build(spec, source, new Progress<string>(m => Console.Error.WriteLine(m)));
         using StudyFolder folder = StudyFolder.Open(outDir, resume, spec);
+        // Runs the store holds that this study (this file, this code version: ids derive from both) no longer has are
+        // kept but left out of the results, so a report never mixes two code versions of one run.
+        int superseded = folder.Store.Supersede(plan.Runs.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        if (superseded > 0)
+            Console.Error.WriteLine($"{superseded} run(s) in {outDir} come from another code version or study file: kept in the store, left out of the results.");
         if (shard is { } sh)
         {
             plan = plan.Shard(sh.index, sh.count);

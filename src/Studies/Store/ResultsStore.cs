@@ -196,6 +196,33 @@ public sealed class ResultsStore : IDisposable
         tx.Commit();
     }
 
+    /// <summary>Marks every run whose id is not in <paramref name="current"/> — a run of another code version or of an
+    /// edited study file — as superseded, and a current one as not, in one transaction: a superseded run keeps its status,
+    /// records and folder, but <see cref="Load()"/> (so the report, results.json and merge) leaves it out. Returns how many
+    /// runs are superseded now.</summary>
+    public int Supersede(IReadOnlySet<string> current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        string[] ids = [.. Statuses().Keys.Order(StringComparer.Ordinal)];
+        using SqliteTransaction tx = _db.BeginTransaction();
+        int stale = 0;
+        foreach (string id in ids)
+        {
+            if (current.Contains(id))
+            {
+                Exec("DELETE FROM superseded WHERE run_id = $id", tx, ("$id", id));
+            }
+            else
+            {
+                Exec("INSERT OR IGNORE INTO superseded(run_id) VALUES ($id)", tx, ("$id", id));
+                stale++;
+            }
+        }
+
+        tx.Commit();
+        return stale;
+    }
+
     /// <summary>Copies a loaded run (from another store) into this one, replacing nothing: one transaction.</summary>
     public void Import(StudyRun run, string? metricsJson, string? timingJson)
     {
@@ -237,7 +264,7 @@ public sealed class ResultsStore : IDisposable
         var measures = Measures();
         var bounds = Bounds();
         var runs = new List<StudyRun>();
-        using (SqliteCommand c = Command("SELECT id, axes, config, status, error, train_error, test_error FROM runs WHERE status <> 'running' ORDER BY id"))
+        using (SqliteCommand c = Command("SELECT id, axes, config, status, error, train_error, test_error FROM runs WHERE status <> 'running' AND id NOT IN (SELECT run_id FROM superseded) ORDER BY id"))
         using (SqliteDataReader r = c.ExecuteReader())
         {
             while (r.Read())

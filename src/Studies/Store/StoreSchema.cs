@@ -1,6 +1,7 @@
 namespace BoundLab.Studies.Store;
 
-/// <summary>The tables of study.sqlite. Epoch 0 in measures and bounds is the finished run; 1, 2, … are the epochs.</summary>
+/// <summary>The tables of study.sqlite. Epoch 0 in measures and bounds is the finished run; 1, 2, … are the epochs.
+/// <c>superseded</c> lists runs of another code version or study file: kept, but left out of what is loaded.</summary>
 internal static class StoreSchema
 {
     /// <summary>The layout this build writes and reads.</summary>
@@ -47,5 +48,6 @@ internal static class StoreSchema
             reason TEXT,
             delta REAL,
             PRIMARY KEY (run_id, epoch, entry));
+        CREATE TABLE IF NOT EXISTS superseded(run_id TEXT PRIMARY KEY REFERENCES runs(id));
         """;
 }
