@@ -39,6 +39,11 @@ internal readonly record struct ObjectiveValue(double Value, double Surrogate, d
 internal sealed class Dr17Objective(int n, double delta) : PacBayesObjective
 {
     private const double PrecisionB = 100.0, BaseC = 0.1, Floor = 1e-2;
+
+    /// <summary>The largest log prior std s the certificate's grid reaches: λ = e^{2s} ≤ λ₁ = c·e^{−1/b} (j ≥ 1). The trainer
+    /// projects s onto s ≤ this after every step. DR17's code does not (at its lr 0.001 λ stays below c); a faster schedule
+    /// drives λ past the grid, where no grid point matches the trained σ.</summary>
+    public static readonly double MaxLogStd = 0.5 * (Math.Log(BaseC) - 1 / PrecisionB);
     private readonly double _constant = Math.Log(Math.PI * Math.PI * n / (6 * delta)) + 2 * Math.Log(PrecisionB);
 
     public override int ScalarCount => 1;

@@ -62,7 +62,10 @@ internal sealed class PosteriorRun
             _ => [],
         };
         Surrogate<float> surrogate = _options.Method == PacBayesMethod.Dr17 ? new LogisticSurrogate<float>() : new BoundedCrossEntropy<float>(_options.PMin);
-        var step = new PosteriorStep<float>(model, _initial.Parameterization, mu, rho, center, objective, surrogate, scalars);
+        var step = new PosteriorStep<float>(model, _initial.Parameterization, mu, rho, center, objective, surrogate, scalars)
+        {
+            Local = _options.Sampling == PosteriorSampling.Local ? new LocalReparameterization<float>(spec, backend) : null,
+        };
         float[][] arrays = [.. mu, .. rho];
         if (_options.Method == PacBayesMethod.Dr17)
         {
@@ -93,7 +96,7 @@ internal sealed class PosteriorRun
         int count = _train.Count, batchSize = Math.Min(_options.BatchSize, count);
         Batch<float> full = backend.AllocateBatch(data, batchSize);
         Batch<float>? last = count % batchSize == 0 ? null : backend.AllocateBatch(data, count % batchSize);
-        RngKey noise = _key.Split("posterior-noise"), lambdaNoise = _key.Split("lambda-noise"), shuffle = _key.Split("shuffle");
+        RngKey noise = _key.Split("posterior-noise"), localNoise = _key.Split("posterior-local"), lambdaNoise = _key.Split("lambda-noise"), shuffle = _key.Split("shuffle");
         int stepsPerEpoch = (count + batchSize - 1) / batchSize;
         PosteriorStep<float> step = state.Step;
         double[] noScalars = [];
@@ -120,15 +123,29 @@ internal sealed class PosteriorRun
                 Batch<float> batch = rows == batchSize ? full : last!;
                 backend.Gather(data, order.AsSpan(start, rows), batch);
                 ulong t = (ulong)state.GlobalStep;
-                FillNoise(step.Xi, noise, t);
+                if (step.Local is null)
+                {
+                    FillNoise(step.Xi, noise, t);
+                }
+
+                step.LocalDraw = (localNoise, t);
                 StepEvaluation e = step.Evaluate(batch);
                 CheckFinite(e.Objective, epoch, state.GlobalStep);
                 state.Optimizer.Step(values, grads,
                     state.LambdaOptimizer is null ? step.Scalars : noScalars, step.ScalarGradient, lr);
+                if (_options.Method == PacBayesMethod.Dr17)
+                {
+                    step.Scalars[0] = Math.Min(step.Scalars[0], Dr17Objective.MaxLogStd);
+                }
                 if (state.LambdaOptimizer is not null)
                 {
                     // PBB trainPNNet: after the network's step, a fresh sample at the new μ, ρ and a step of λ alone.
-                    FillNoise(step.Xi, lambdaNoise, t);
+                    if (step.Local is null)
+                    {
+                        FillNoise(step.Xi, lambdaNoise, t);
+                    }
+
+                    step.LocalDraw = (lambdaNoise.Split("local"), t);
                     StepEvaluation le = step.Evaluate(batch, gradient: false);
                     CheckFinite(le.Objective, epoch, state.GlobalStep);
                     state.LambdaOptimizer.Step([], [], step.Scalars, step.ScalarGradient, lr);

@@ -1,7 +1,9 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using BoundLab.Numerics.Backends;
 using BoundLab.Numerics.Models;
+using BoundLab.Numerics.Random;
+using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Numerics.Stochastic;
 
@@ -69,6 +71,14 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
 
     private T[][] Scratch2 { get; }
 
+    /// <summary>With a value, the step samples per example by the local reparameterization (dense models) instead of one
+    /// weight sample w = μ + σ ⊙ ξ per minibatch; <see cref="Xi"/> is then unused.</summary>
+    public LocalReparameterization<T>? Local { get; init; }
+
+    /// <summary>The key and step of the local reparameterization's per-example draws (set by the caller before
+    /// <see cref="Evaluate"/>).</summary>
+    public (RngKey Key, ulong Step) LocalDraw { get; set; }
+
     /// <summary>The objective at w = μ + σ ⊙ ξ and, with <paramref name="gradient"/>, every partial derivative.
     /// Without it only the forward pass runs (and ∂F/∂θ, which needs no backward pass, is still formed).</summary>
     public StepEvaluation Evaluate(Batch<T> batch, bool gradient = true)
@@ -78,12 +88,29 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         for (int k = 0; k < Mu.Length; k++)
         {
             SigmaMap.Sigma<T>(Parameterization, Rho[k], Sigma[k], Scratch[k], Scratch2[k]);
-            // One FMA, as GaussianNoise.Sample: w = fma(σ, ξ, μ).
-            TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], W[k]);
-            backend.Upload(W[k], ps[k].Value);
+            if (Local is null)
+            {
+                // One FMA, as GaussianNoise.Sample: w = fma(σ, ξ, μ).
+                TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], W[k]);
+                backend.Upload(W[k], ps[k].Value);
+            }
         }
 
-        (double loss, double errors) = Surrogate.Run(Model, batch, gradient);
+        double loss, errors;
+        if (Local is null)
+        {
+            (loss, errors) = Surrogate.Run(Model, batch, gradient);
+        }
+        else
+        {
+            Tensor<T> outputs = Local.Forward(batch.Inputs, Mu, Sigma, LocalDraw.Key, LocalDraw.Step);
+            (loss, errors, Tensor<T>? grad) = Surrogate.OnOutputs(backend, outputs, batch, gradient);
+            if (grad is not null)
+            {
+                // G ← ∂L̂/∂μ and W ← ∂L̂/∂σ directly (no weight sample is formed, so W is free).
+                Local.Backward(grad, Sigma, G, W);
+            }
+        }
         KlStats stats = PosteriorKl.Stats(Parameterization, Mu, Rho, Sigma, Center, Scratch);
         ObjectiveValue v = Objective.Evaluate(loss, stats, Scalars, ScalarGradient);
         if (gradient)
@@ -104,7 +131,11 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         T invLambda = T.CreateTruncating(1 / v.PriorVariance);
         for (int k = 0; k < Mu.Length; k++)
         {
-            backend.Download(ps[k].Grad, G[k]);
+            if (Local is null)
+            {
+                backend.Download(ps[k].Grad, G[k]);
+            }
+
             T[] gm = GradMu[k], gr = GradRho[k], tmp = Scratch[k];
             // ∂F/∂μ = f_L·g + (f_KL/λ)·(μ − μ₀).
             TensorPrimitives.Subtract<T>(Mu[k], Center[k], gm);
@@ -115,8 +146,17 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
             TensorPrimitives.Multiply<T>(Sigma[k], invLambda, gr);
             TensorPrimitives.Subtract<T>(gr, tmp, gr);
             TensorPrimitives.Multiply<T>(gr, fKl, gr);
-            TensorPrimitives.Multiply<T>(G[k], Xi[k], tmp);
-            TensorPrimitives.MultiplyAdd<T>(tmp, fL, gr, gr);
+            // ∂L̂/∂σ: g ⊙ ξ for a weight sample; the local reparameterization's own (in W).
+            if (Local is null)
+            {
+                TensorPrimitives.Multiply<T>(G[k], Xi[k], tmp);
+                TensorPrimitives.MultiplyAdd<T>(tmp, fL, gr, gr);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd<T>(W[k], fL, gr, gr);
+            }
+
             SigmaMap.Derivative<T>(Parameterization, Rho[k], Sigma[k], tmp);
             TensorPrimitives.Multiply<T>(gr, tmp, gr);
         }

@@ -34,6 +34,11 @@ public sealed record PosteriorTrainingOptions(
     double KlPenalty,
     double InitialLambda)
 {
+    /// <summary>How each minibatch draws its networks: one weight sample per minibatch (the papers' method, any model) or
+    /// per-example draws by the local reparameterization (dense models; the same expected objective, a gradient of far
+    /// lower variance).</summary>
+    public PosteriorSampling Sampling { get; init; } = PosteriorSampling.Weights;
+
     /// <summary>The settings of the method's paper/code, scaled to <paramref name="epochs"/> epochs.</summary>
     /// <remarks>DR17 (README: run_pacb.py --pacb_epochs 1000 --lr 0.001 --drop_lr 250 --lr_factor 0.1; batch 100 in
     /// optimize_PACB's call; init_log_prior_std = −3 so λ = e⁻⁶; δ = 0.05 in PACB_objective): the drop after a quarter of
@@ -116,6 +121,11 @@ public sealed record PosteriorTrainingOptions(
         if (Method == PacBayesMethod.PbbLambda)
         {
             list.Add(("--initial-lambda", F(InitialLambda)));
+        }
+
+        if (Sampling != PosteriorSampling.Weights)
+        {
+            list.Add(("--sampling", PosteriorSamplings.Name(Sampling)));
         }
 
         return list;

@@ -16,23 +16,29 @@ internal abstract class Surrogate<T> where T : unmanaged, IFloatingPointIeee754<
     public (double Loss, double Errors) Run(Model<T> model, Batch<T> batch, bool backward)
     {
         Tensor<T> outputs = model.Forward(batch.Inputs);
-        Backend<T> b = model.Backend;
-        double errors = b.ErrorSum(outputs, batch.Truth);
-        if (_gradOut is null || !_gradOut.SameShape(outputs))
+        (double loss, double errors, Tensor<T>? grad) = OnOutputs(model.Backend, outputs, batch, backward);
+        if (grad is not null)
         {
-            _gradOut = b.Allocate(outputs.Rows, outputs.Cols);
-        }
-
-        double loss = Loss(b, outputs, batch, backward ? _gradOut : null);
-        if (backward)
-        {
-            model.Backward(_gradOut);
+            model.Backward(grad);
         }
 
         return (loss, errors);
     }
 
-    /// <summary>L̂ of the batch and, into <paramref name="grad"/> when given, ∂L̂/∂outputs.</summary>
+    /// <summary>The surrogate and the misclassified rows of given outputs; with <paramref name="backward"/> also ∂L̂/∂outputs
+    /// (a buffer owned by this surrogate, valid until its next call).</summary>
+    public (double Loss, double Errors, Tensor<T>? Grad) OnOutputs(Backend<T> b, Tensor<T> outputs, Batch<T> batch, bool backward)
+    {
+        double errors = b.ErrorSum(outputs, batch.Truth);
+        if (_gradOut is null || !_gradOut.SameShape(outputs) || !ReferenceEquals(_gradOut.Owner, b))
+        {
+            _gradOut = b.Allocate(outputs.Rows, outputs.Cols);
+        }
+
+        double loss = Loss(b, outputs, batch, backward ? _gradOut : null);
+        return (loss, errors, backward ? _gradOut : null);
+    }
+
     protected abstract double Loss(Backend<T> backend, Tensor<T> outputs, Batch<T> batch, Tensor<T>? grad);
 }
 
