@@ -160,6 +160,7 @@ internal sealed class PosteriorRun
             }
 
             clock.Stop();
+            CheckState(step, epoch, state.GlobalStep - 1);
             var record = new PosteriorEpoch(epoch + 1, objective / stepsPerEpoch, surrogate / stepsPerEpoch, kl / stepsPerEpoch,
                 lambda / stepsPerEpoch, errors / stepsPerEpoch, clock.Elapsed.TotalSeconds);
             state.History.Add(record);
@@ -201,6 +202,32 @@ internal sealed class PosteriorRun
         for (int k = 0; k < xi.Length; k++)
         {
             GaussianNoise.Fill(new NoiseKey(key, t, (uint)k), xi[k], _threads);
+        }
+    }
+
+    // The last step can overflow μ, ρ or θ although the objective before it was finite: nothing non-finite (nor a σ
+    // that underflowed to 0) may reach a checkpoint or the result.
+    private static void CheckState(PosteriorStep<float> step, int epoch, long lastStep)
+    {
+        foreach (double v in step.Scalars)
+        {
+            if (!double.IsFinite(v))
+            {
+                throw new TrainingDivergedException(epoch + 1, lastStep, string.Create(CultureInfo.InvariantCulture, $"after step {lastStep} a trained scalar is {v}"));
+            }
+        }
+
+        for (int k = 0; k < step.Mu.Length; k++)
+        {
+            SigmaMap.Sigma<float>(step.Parameterization, step.Rho[k], step.Sigma[k]);
+            for (int i = 0; i < step.Mu[k].Length; i++)
+            {
+                if (!float.IsFinite(step.Mu[k][i]) || !float.IsFinite(step.Rho[k][i]) || !(step.Sigma[k][i] > 0) || !float.IsFinite(step.Sigma[k][i]))
+                {
+                    throw new TrainingDivergedException(epoch + 1, lastStep, string.Create(CultureInfo.InvariantCulture,
+                        $"after step {lastStep} parameter tensor {k} element {i} has μ = {step.Mu[k][i]}, ρ = {step.Rho[k][i]}, σ = {step.Sigma[k][i]}"));
+                }
+            }
         }
     }
 

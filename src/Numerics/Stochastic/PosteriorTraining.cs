@@ -110,7 +110,6 @@ public sealed record PosteriorTrainingOptions(
         }
 
         list.Add(("--prior-std", F(Math.Sqrt(PriorVariance))));
-        list.Add(("--prior-variance", F(PriorVariance)));
         list.Add(("--delta", F(Delta)));
         if (Method != PacBayesMethod.Dr17)
         {
@@ -158,7 +157,8 @@ public static class PosteriorTrainer
     /// saved after every epoch and a later call with equal arguments resumes from it (bit-identical to an uninterrupted run).</summary>
     /// <remarks>Keys: epoch e's shuffle ← key.Split("shuffle").Split(e) (as <see cref="Training.Trainer"/>); step t's
     /// ξ of tensor k ← NoiseKey(key.Split("posterior-noise"), t, k); f_lambda's second (forward-only) sample for its λ step
-    /// ← NoiseKey(key.Split("lambda-noise"), t, k). Cancellation stops between steps; the last checkpoint stays valid.</remarks>
+    /// ← NoiseKey(key.Split("lambda-noise"), t, k). Every epoch runs ⌈N/batch⌉ steps, the last one on the remainder (DR17's
+    /// loop runs ⌊N/batch⌋). Cancellation stops between steps; the last checkpoint stays valid.</remarks>
     public static PosteriorResult Train(GaussianPosterior initial, GaussianPrior prior, Dataset train, int n, PosteriorTrainingOptions options,
         RngKey key, int threads = 0, string? checkpointFolder = null, IProgress<PosteriorEpoch>? progress = null, CancellationToken cancel = default)
     {

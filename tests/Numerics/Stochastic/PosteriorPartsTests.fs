@@ -184,6 +184,17 @@ let tests =
                         Expect.floatClose Accuracy.medium (float (q.Std()).[0].[i]) expected $"{p} σ(ρ)"
                         Expect.floatClose Accuracy.medium (float (q.Std()).[0].[i]) (float std.[0].[i]) $"{p} round trip"
                     Expect.equal q.Count 3L "P"
+            testCase "softplus σ is within 4 float32 ulps of the float64 ln(1 + e^ρ) for ρ in [−40, 40]" <| fun () ->
+                let rho = Array.init 8001 (fun i -> float32 (-40.0 + 0.01 * float i))
+                let sigma = Array.zeroCreate<float32> rho.Length
+                SigmaMap.Sigma<float32>(SigmaParameterization.Softplus, ReadOnlySpan rho, Span sigma)
+                for i in 0 .. rho.Length - 1 do
+                    let r = float rho.[i]
+                    // log1p in float64: the series below 1e-5 (error < x⁴/4), else ln(1 + x) (relative error < 1e-11).
+                    let log1p x = if x < 1e-5 then x - x * x / 2.0 + x * x * x / 3.0 else Math.Log(1.0 + x)
+                    let exact = max r 0.0 + log1p (Math.Exp(-(abs r)))
+                    let rel = abs (float sigma.[i] - exact) / exact
+                    Expect.isLessThan rel (4.0 * 5.96e-8) $"ρ = {r}: σ = {sigma.[i]} vs {exact}"
             testCase "softplus does not overflow for large ρ" <| fun () ->
                 let spec = ModelSpec.FromMlp(MlpSpec.Parse("1-2", bias = false))
                 let q = GaussianPosterior.FromRho(spec, [| [| 0.0f; 0.0f |] |], [| [| 100.0f; -20.0f |] |], SigmaParameterization.Softplus)

@@ -114,6 +114,11 @@ let tests =
                 finally
                     if Directory.Exists dir then Directory.Delete(dir, true)
 
+        testCase "a diverging run stops with TrainingDivergedException, not a NaN posterior" <| fun () ->
+            let initial, prior, options = dr17Start "10-16-1" binary
+            let options = options' options (Some 2) None (Some 1e4) None
+            throwsOf<TrainingDivergedException> (fun () -> PosteriorTrainer.Train(initial, prior, binary, binary.Count, options, RngKey.FromSeed 1UL, 1) |> ignore) "diverged" |> ignore
+
         testCase "cancellation stops between steps" <| fun () ->
             let initial, prior, options = dr17Start "10-16-1" binary
             use cts = new System.Threading.CancellationTokenSource()
