@@ -52,16 +52,6 @@ public static class PacBayesPipeline
         var clock = Stopwatch.StartNew();
         string method = PacBayesOptions.NameOf(o.Method);
         var run = SavedRunFiles.Load(dir, o.DataDir);
-        PosteriorTrainingOptions training;
-        try
-        {
-            training = o.Training();
-        }
-        catch (ArgumentException e)
-        {
-            throw new PacBayesException(OneLine(e));
-        }
-
         int threads = o.Threads;
         ulong seed = o.Seed ?? run.Document.Config.Seed;
         RngKey root = RngKey.FromSeed(seed).Split("pacbayes").Split(method);
@@ -82,6 +72,11 @@ public static class PacBayesPipeline
         }
         else
         {
+            RunConfig c = run.Document.Config;
+            if (c.TrainSize is null || c.LabelNoise > 0 || !c.Data.StartsWith("mnist", StringComparison.Ordinal))
+                throw new PacBayesException($"RUN_DIR {dir}: {method} learns its prior on the run's training subset and certifies on the examples it left out, " +
+                    $"so it needs an MNIST run trained with --train-size below the training file's size and no label noise; this run has data {c.Data}, " +
+                    $"train_size {(c.TrainSize is int ts ? ts.ToString(CultureInfo.InvariantCulture) : "(all)")}, label_noise {PacBayesOptions.Show(c.LabelNoise)}.");
             try
             {
                 heldOut = HeldOut.Load(run.Options);
@@ -97,6 +92,16 @@ public static class PacBayesPipeline
             certify = heldOut.Data;
             // PBB trains the posterior on all the data; the prior (the run's weights) never saw the held-out part.
             posteriorTrain = Concat(train, heldOut.Data, $"{train.Name} ∪ held-out");
+        }
+
+        PosteriorTrainingOptions training;
+        try
+        {
+            training = o.Training();
+        }
+        catch (ArgumentException e)
+        {
+            throw new PacBayesException(OneLine(e));
         }
 
         string fingerprint = Fingerprint(o, training, seed, run, heldOut);
