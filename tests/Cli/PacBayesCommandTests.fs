@@ -21,7 +21,9 @@ let private train (out: string) (args: string list) =
 
 /// A one-output binary run (DR17's setting, tiny): mnist-binary, 784-16-1, logistic loss.
 let private binaryRun (dir: string) (name: string) (extra: string list) =
-    train (Path.Combine(dir, name)) ([ "--data"; "mnist-binary"; "--arch"; "784-16-1"; "--loss"; "logistic"; "--epochs"; "3"; "--seed"; "1" ] @ extra)
+    let arch = match List.tryFindIndex ((=) "--arch") extra with Some i -> extra[i + 1] | None -> "784-16-1"
+    let extra = match List.tryFindIndex ((=) "--arch") extra with Some i -> List.removeManyAt i 2 extra | None -> extra
+    train (Path.Combine(dir, name)) ([ "--data"; "mnist-binary"; "--arch"; arch; "--loss"; "logistic"; "--epochs"; "3"; "--seed"; "1" ] @ extra)
 
 /// A 10-class run on 1,000 of the fixture's 2,000 training images (PBB's prior learnt on a subset).
 let private subsetRun (dir: string) (name: string) =
@@ -129,12 +131,16 @@ let tests =
 
         testCase "random labels get a larger dr17 certificate than true labels" <| fun () ->
             withTempDir <| fun dir ->
-            let truth = binaryRun dir "true" []
-            let random = binaryRun dir "random" [ "--label-noise"; "1" ]
-            let options = PacBayesOptions(PacBayesMethod.Dr17, Epochs = Nullable 3, McPasses = 1)
+            // 784-8-1 and 60 posterior epochs at lr 0.03: enough for a non-vacuous certificate on 2,000 images (measured 0.52
+            // for true labels, 0.65 for random ones, whose posterior collapses onto the prior at Monte-Carlo error ≈ 1/2).
+            let truth = binaryRun dir "true" [ "--arch"; "784-8-1" ]
+            let random = binaryRun dir "random" [ "--arch"; "784-8-1"; "--label-noise"; "1" ]
+            let options = PacBayesOptions(PacBayesMethod.Dr17, Epochs = Nullable 60, LearningRate = Nullable 0.03, McPasses = 1)
             let ct = PacBayesPipeline.Run(truth, options)
             let cr = PacBayesPipeline.Run(random, options)
-            Expect.isGreaterThan cr.Value ct.Value (sprintf "random labels %g > true labels %g" cr.Value ct.Value)
+            Expect.isLessThan ct.Value 0.9 (sprintf "true labels: a non-vacuous certificate (%g)" ct.Value)
+            Expect.isGreaterThan cr.Value 0.5 (sprintf "random labels: certificate %g > 1/2" cr.Value)
+            Expect.isGreaterThan cr.Value (ct.Value + 0.05) (sprintf "random labels %g well above true labels %g" cr.Value ct.Value)
 
         testCase "pbb-quad: n = the held-out count, its index hash recorded, and the prior never saw a held-out row" <| fun () ->
             withTempDir <| fun dir ->
