@@ -35,20 +35,14 @@ public sealed record PacBayesOptions(
     string? DataDir = null)
 {
     /// <summary>The methods' command-line names, in enum order.</summary>
-    public static IReadOnlyList<string> MethodNames { get; } = ["dr17", "pbb-quad", "pbb-lambda", "pbb-classic"];
+    public static IReadOnlyList<string> MethodNames { get; } = PacBayesMethods.All.Select(PacBayesMethods.Name).ToArray();
 
     /// <summary>The command-line name of a method.</summary>
-    public static string NameOf(PacBayesMethod method) => method switch
-    {
-        PacBayesMethod.Dr17 => "dr17",
-        PacBayesMethod.PbbQuad => "pbb-quad",
-        PacBayesMethod.PbbLambda => "pbb-lambda",
-        PacBayesMethod.PbbClassic => "pbb-classic",
-        _ => throw new ArgumentOutOfRangeException(nameof(method), method, $"allowed: {string.Join(", ", MethodNames)}"),
-    };
+    public static string NameOf(PacBayesMethod method) => PacBayesMethods.Name(method);
 
     /// <summary>The method of a command-line name, or null.</summary>
-    public static PacBayesMethod? Parse(string name) => MethodNames.ToList().IndexOf(name) is var i and >= 0 ? (PacBayesMethod)i : null;
+    public static PacBayesMethod? Parse(string name) =>
+        PacBayesMethods.All.Where(m => PacBayesMethods.Name(m) == name).Select(m => (PacBayesMethod?)m).FirstOrDefault();
 
     /// <summary>Dziugaite and Roy's 1000 PAC-Bayes epochs (their README); PBB's running example trains 100.</summary>
     public static int DefaultEpochs(PacBayesMethod method) => method == PacBayesMethod.Dr17 ? 1000 : 100;

@@ -260,20 +260,11 @@ public static class PacBayesPipeline
         };
     }
 
-    // DR17's PACB_init: σ = 2|w| (log-std ln 2|w|); a zero weight, whose log would be −∞, starts at the prior's σ₀ = √λ₀.
-    // PBB's probabilistic networks start at the prior: μ = the prior centre, σ = σ₀.
-    private static GaussianPosterior Initial(PacBayesMethod method, SavedRunFiles run, double priorVariance)
-    {
-        double s0 = Math.Sqrt(priorVariance);
-        if (method == PacBayesMethod.Dr17)
-        {
-            float[][] std = run.Final.Select(a => a.Select(w => w != 0 ? 2 * Math.Abs(w) : (float)s0).ToArray()).ToArray();
-            return GaussianPosterior.FromStd(run.Spec, run.Final, std, SigmaParameterization.Exp);
-        }
-
-        float[][] std0 = run.Final.Select(a => Enumerable.Repeat((float)s0, a.Length).ToArray()).ToArray();
-        return GaussianPosterior.FromStd(run.Spec, run.Final, std0, SigmaParameterization.Softplus);
-    }
+    // DR17's PACB_init (σ = 2|w|, floored) from the trained weights; PBB's posterior starts at the prior (μ = centre, σ = σ₀).
+    private static GaussianPosterior Initial(PacBayesMethod method, SavedRunFiles run, double priorVariance) =>
+        method == PacBayesMethod.Dr17
+            ? PosteriorInitialization.Dr17(run.Spec, run.Final)
+            : PosteriorInitialization.AtPrior(run.Spec, run.Final, Math.Sqrt(priorVariance));
 
     private static SigmaParameterization Parameterization(PacBayesMethod method) =>
         method == PacBayesMethod.Dr17 ? SigmaParameterization.Exp : SigmaParameterization.Softplus;
