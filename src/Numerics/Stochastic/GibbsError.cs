@@ -24,8 +24,13 @@ public enum GibbsSampling
 /// <param name="Passes">Passes over the data set, each with fresh draws.</param>
 /// <param name="BatchRows">Rows per batch (per-batch sampling: the examples that share one network).</param>
 /// <param name="Sampling">How networks are drawn.</param>
-public sealed record GibbsOptions(int Passes = 10, int BatchRows = 1000, GibbsSampling Sampling = GibbsSampling.Auto)
+/// <param name="CacheMegabytes">Per-example sampling: memory allowed for the first dense layer's per-example means and
+/// standard deviations (n × width × 8 bytes), computed once and reused by every pass; 0 recomputes them each pass.</param>
+public sealed record GibbsOptions(int Passes = 10, int BatchRows = 1000, GibbsSampling Sampling = GibbsSampling.Auto, int CacheMegabytes = 1024)
 {
+    /// <summary>Largest <see cref="CacheMegabytes"/> accepted.</summary>
+    public const int MaxCacheMegabytes = 1 << 20;
+
     /// <summary>Largest <see cref="Passes"/> accepted.</summary>
     public const int MaxPasses = 1_000_000;
 
@@ -43,6 +48,11 @@ public sealed record GibbsOptions(int Passes = 10, int BatchRows = 1000, GibbsSa
         if (BatchRows < 1 || BatchRows > MaxBatchRows)
         {
             throw new ArgumentOutOfRangeException(nameof(BatchRows), BatchRows, $"BatchRows is {BatchRows}; allowed: 1 … {MaxBatchRows:N0} rows per batch.");
+        }
+
+        if (CacheMegabytes < 0 || CacheMegabytes > MaxCacheMegabytes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CacheMegabytes), CacheMegabytes, $"CacheMegabytes is {CacheMegabytes}; allowed: 0 … {MaxCacheMegabytes:N0} MiB.");
         }
 
         if (!Enum.IsDefined(Sampling))
@@ -108,7 +118,7 @@ public static class GibbsError
         int resolved = threads == 0 ? Environment.ProcessorCount : threads;
         long start = Stopwatch.GetTimestamp();
         (double errors, long terms, long examples) = sampling == GibbsSampling.PerExample
-            ? new GibbsPerExample(spec, mean, std, data, options.BatchRows, resolved).Run(options.Passes, key, passDone, cancel)
+            ? new GibbsPerExample(spec, mean, std, data, options.BatchRows, resolved, (long)options.CacheMegabytes << 20).Run(options.Passes, key, passDone, cancel)
             : new GibbsPerBatch(spec, mean, std, data, options.BatchRows, resolved).Run(options.Passes, key, passDone, cancel);
         return new GibbsEstimate(errors, terms, errors / terms, sampling, examples, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }

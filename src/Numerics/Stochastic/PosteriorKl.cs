@@ -23,11 +23,16 @@ public static class PosteriorKl
     {
         ArgumentNullException.ThrowIfNull(posterior);
         CheckPrior(posterior, priorCenter, priorVariance, nameof(priorCenter), nameof(priorVariance));
-        float[][] std = posterior.Std();
+        return CertifiedCore(posterior.MeanArrays, posterior.Std(), priorCenter, priorVariance);
+    }
+
+    /// <summary>The certified KL of N(μ, diag σ²) with float32 μ, σ (σ &gt; 0) to N(μ₀, λI).</summary>
+    internal static double CertifiedCore(IReadOnlyList<float[]> mean, IReadOnlyList<float[]> std, IReadOnlyList<float[]> priorCenter, double priorVariance)
+    {
         double sum = 0, compensation = 0, magnitude = 0;
-        for (int k = 0; k < std.Length; k++)
+        for (int k = 0; k < std.Count; k++)
         {
-            float[] mu = posterior.MeanArrays[k], center = priorCenter[k], s = std[k];
+            float[] mu = mean[k], center = priorCenter[k], s = std[k];
             for (int i = 0; i < s.Length; i++)
             {
                 double d = (double)mu[i] - center[i];
@@ -49,7 +54,7 @@ public static class PosteriorKl
         if (!double.IsFinite(bound))
         {
             throw new ArgumentException(
-                string.Create(CultureInfo.InvariantCulture, $"the KL of this posterior to the prior of variance {priorVariance} is {bound}; the parameters are too far from the prior for a finite certificate."), nameof(posterior));
+                string.Create(CultureInfo.InvariantCulture, $"the KL of this posterior to the prior of variance {priorVariance} is {bound}; the parameters are too far from the prior for a finite certificate."), "posterior");
         }
 
         return Math.Max(bound, 0);

@@ -27,7 +27,8 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         Scalars = scalars;
         ScalarGradient = new double[scalars.Length];
         T[][] Like() => mu.Select(a => new T[a.Length]).ToArray();
-        (Sigma, DSigma, Xi, W, G, GradMu, GradRho, Scratch) = (Like(), Like(), Like(), Like(), Like(), Like(), Like(), Like());
+        (Sigma, Xi, W, G, GradMu, GradRho, Scratch) = (Like(), Like(), Like(), Like(), Like(), Like(), Like());
+        Scratch2 = Like();
     }
 
     public Model<T> Model { get; }
@@ -53,8 +54,6 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
 
     public T[][] Sigma { get; }
 
-    public T[][] DSigma { get; }
-
     public T[][] W { get; }
 
     public T[][] G { get; }
@@ -68,6 +67,8 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
 
     private T[][] Scratch { get; }
 
+    private T[][] Scratch2 { get; }
+
     /// <summary>The objective at w = μ + σ ⊙ ξ and, with <paramref name="gradient"/>, every partial derivative.
     /// Without it only the forward pass runs (and ∂F/∂θ, which needs no backward pass, is still formed).</summary>
     public StepEvaluation Evaluate(Batch<T> batch, bool gradient = true)
@@ -76,7 +77,7 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         IReadOnlyList<Parameter<T>> ps = Model.Parameters;
         for (int k = 0; k < Mu.Length; k++)
         {
-            SigmaMap.Sigma<T>(Parameterization, Rho[k], Sigma[k]);
+            SigmaMap.Sigma<T>(Parameterization, Rho[k], Sigma[k], Scratch[k], Scratch2[k]);
             // One FMA, as GaussianNoise.Sample: w = fma(σ, ξ, μ).
             TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], W[k]);
             backend.Upload(W[k], ps[k].Value);

@@ -228,6 +228,8 @@ let tests =
             let whole = estimate s mean std data (GibbsOptions(Passes = 3, BatchRows = 700)) 54UL 2
             let parts = estimate s mean std data (GibbsOptions(Passes = 3, BatchRows = 256)) 54UL 2
             Expect.equal parts.Errors whole.Errors "per-example: same errors with batches of 256 (and a tail of 188) as with one batch"
+            let uncached = estimate s mean std data (GibbsOptions(Passes = 3, BatchRows = 256, CacheMegabytes = 0)) 54UL 1
+            Expect.equal uncached.Errors parts.Errors "per-example: the cached first layer gives the same draws as recomputing it every pass"
             let other = estimate s mean std data (GibbsOptions(Passes = 3, BatchRows = 256)) 55UL 2
             Expect.notEqual other.Errors whole.Errors "another key gives other draws"
 
@@ -274,6 +276,7 @@ let tests =
                   "classes", (fun () -> estimate linear mean std (randomData 5UL 10 5 3) o 1UL 1), [ "data"; "3 classes"; "1 output" ]
                   "passes 0", (fun () -> estimate linear mean std data (GibbsOptions(Passes = 0)) 1UL 1), [ "Passes"; "0"; "allowed: 1" ]
                   "batch rows 0", (fun () -> estimate linear mean std data (GibbsOptions(BatchRows = 0)) 1UL 1), [ "BatchRows"; "0"; "allowed: 1" ]
+                  "cache -1", (fun () -> estimate linear mean std data (GibbsOptions(CacheMegabytes = -1)) 1UL 1), [ "CacheMegabytes"; "-1"; "allowed: 0" ]
                   "sampling 7", (fun () -> estimate linear mean std data (GibbsOptions(Sampling = enum<GibbsSampling> 7)) 1UL 1), [ "Sampling"; "7"; "PerExample" ]
                   "threads -1", (fun () -> estimate linear mean std data o 1UL -1), [ "threads"; "-1"; "allowed: 0" ] ]
             for name, f, parts in cases do
