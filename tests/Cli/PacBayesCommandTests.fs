@@ -192,6 +192,11 @@ let tests =
             Expect.stringContains t.Reason "binary classification run with one output" "says why"
             let report = File.ReadAllText(Path.Combine(out, "report.md"))
             Expect.stringContains report "dr17 (optimized posterior)" "the report shows the certificate"
+            Expect.stringContains report "## PAC-Bayes certificates (optimized posterior)" "the report's certificate section"
+            let section = report[report.IndexOf "## PAC-Bayes certificates" ..]
+            let line = section.Split('\n') |> Array.find (fun l -> l.StartsWith("| " + binary.Id[..7]) && l.Contains "| `dr17 (optimized posterior)` |")
+            Expect.stringContains line (c.Value.ToString("G4", Globalization.CultureInfo.InvariantCulture)) "the certificate's value in its row"
+            Expect.stringContains line (c.Kl.ToString("G4", Globalization.CultureInfo.InvariantCulture)) "its KL"
 
         testCase "bad input: one error line naming the option or folder, the value and what is allowed" <| fun () ->
             withTempDir <| fun dir ->

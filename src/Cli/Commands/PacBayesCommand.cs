@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BoundLab.Cli.Framework;
@@ -153,20 +152,17 @@ public sealed class PacBayesCommand : ICommand
     // Progress lines on standard error: one per epoch (objective, KL, stochastic training error, ETA) and per Monte-Carlo pass.
     private sealed class Display(TextWriter w) : IPacBayesProgress
     {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private int _firstEpoch = -1;
+        private double _seconds;
+        private int _epochs;
 
         public void Stage(string message) => w.WriteLine(message);
 
         public void Epoch(PosteriorEpoch e, int epochs)
         {
-            if (_firstEpoch < 0)
-            {
-                _firstEpoch = e.Epoch - 1;
-                _clock.Restart();
-            }
-
-            double perEpoch = _clock.Elapsed.TotalSeconds / Math.Max(1, e.Epoch - _firstEpoch);
+            // ETA from the mean of the epochs this invocation ran (a resumed run does not count the ones before).
+            _seconds += e.Seconds;
+            _epochs++;
+            double perEpoch = _seconds / _epochs;
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}/{epochs}: objective {e.Objective:G5}, KL {e.Kl:G5}, λ {e.PriorVariance:G4}, stochastic train error {100 * e.StochasticError:F2}% ({e.Seconds:F1}s, ETA {Eta(perEpoch * (epochs - e.Epoch))})"));
         }
