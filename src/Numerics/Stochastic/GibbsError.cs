@@ -16,7 +16,8 @@ public enum GibbsSampling
     /// reparameterization: the pre-activations of one example are Gaussian given the layer input).</summary>
     PerExample,
 
-    /// <summary>A fresh network for every batch of <see cref="GibbsOptions.BatchRows"/> examples (any model).</summary>
+    /// <summary>A fresh network for every batch of <see cref="GibbsOptions.BatchRows"/> examples (any model); each batch is a
+    /// fresh uniformly random subset of the data, so every batch error rate has mean R̂(Q).</summary>
     PerBatch,
 }
 

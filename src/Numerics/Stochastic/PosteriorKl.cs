@@ -82,13 +82,6 @@ public static class PosteriorKl
         for (int k = 0; k < mu.Length; k++)
         {
             T[] m = mu[k], c = center[k], s = sigma[k];
-            for (int i = 0; i < m.Length; i++)
-            {
-                double d = double.CreateTruncating(m[i]) - double.CreateTruncating(c[i]);
-                double si = double.CreateTruncating(s[i]);
-                squares += si * si + d * d;
-            }
-
             // ln σ² = 2ρ exactly under Exp (DR17 write the KL with 2·Σ log_post_std).
             T[] lnSigma = p == SigmaParameterization.Exp ? rho[k] : scratch[k];
             if (p != SigmaParameterization.Exp)
@@ -96,8 +89,11 @@ public static class PosteriorKl
                 TensorPrimitives.Log<T>(s, lnSigma);
             }
 
-            for (int i = 0; i < lnSigma.Length; i++)
+            for (int i = 0; i < m.Length; i++)
             {
+                double d = double.CreateTruncating(m[i]) - double.CreateTruncating(c[i]);
+                double si = double.CreateTruncating(s[i]);
+                squares += si * si + d * d;
                 logs += 2 * double.CreateTruncating(lnSigma[i]);
             }
 

@@ -78,9 +78,16 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         for (int k = 0; k < Mu.Length; k++)
         {
             SigmaMap.Sigma<T>(Parameterization, Rho[k], Sigma[k], Scratch[k], Scratch2[k]);
-            // One FMA, as GaussianNoise.Sample: w = fma(σ, ξ, μ).
-            TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], W[k]);
-            backend.Upload(W[k], ps[k].Value);
+            // One FMA, as GaussianNoise.Sample: w = fma(σ, ξ, μ); straight into a host tensor's storage.
+            if (ps[k].Value is HostTensor<T> host)
+            {
+                TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], host.Data);
+            }
+            else
+            {
+                TensorPrimitives.FusedMultiplyAdd<T>(Sigma[k], Xi[k], Mu[k], W[k]);
+                backend.Upload(W[k], ps[k].Value);
+            }
         }
 
         (double loss, double errors) = Surrogate.Run(Model, batch, gradient);
@@ -104,21 +111,54 @@ internal sealed class PosteriorStep<T> where T : unmanaged, IFloatingPointIeee75
         T invLambda = T.CreateTruncating(1 / v.PriorVariance);
         for (int k = 0; k < Mu.Length; k++)
         {
-            backend.Download(ps[k].Grad, G[k]);
-            T[] gm = GradMu[k], gr = GradRho[k], tmp = Scratch[k];
-            // ∂F/∂μ = f_L·g + (f_KL/λ)·(μ − μ₀).
-            TensorPrimitives.Subtract<T>(Mu[k], Center[k], gm);
-            TensorPrimitives.Multiply<T>(gm, fKlOverLambda, gm);
-            TensorPrimitives.MultiplyAdd<T>(G[k], fL, gm, gm);
-            // ∂F/∂σ = f_L·g ⊙ ξ + f_KL·(σ/λ − 1/σ); then ⊙ dσ/dρ.
-            TensorPrimitives.Reciprocal<T>(Sigma[k], tmp);
-            TensorPrimitives.Multiply<T>(Sigma[k], invLambda, gr);
-            TensorPrimitives.Subtract<T>(gr, tmp, gr);
-            TensorPrimitives.Multiply<T>(gr, fKl, gr);
-            TensorPrimitives.Multiply<T>(G[k], Xi[k], tmp);
-            TensorPrimitives.MultiplyAdd<T>(tmp, fL, gr, gr);
-            SigmaMap.Derivative<T>(Parameterization, Rho[k], Sigma[k], tmp);
-            TensorPrimitives.Multiply<T>(gr, tmp, gr);
+            T[] g;
+            if (ps[k].Grad is HostTensor<T> host)
+            {
+                g = host.Data;
+            }
+            else
+            {
+                backend.Download(ps[k].Grad, G[k]);
+                g = G[k];
+            }
+
+            T[] dSigma = Sigma[k];
+            if (Parameterization == SigmaParameterization.Softplus)
+            {
+                dSigma = Scratch[k];
+                SigmaMap.Derivative<T>(Parameterization, Rho[k], Sigma[k], dSigma);
+            }
+
+            AssembleTensor(g, Xi[k], Mu[k], Center[k], Sigma[k], dSigma, GradMu[k], GradRho[k], fL, fKlOverLambda, fKl, invLambda);
+        }
+    }
+
+    // ∂F/∂μ = f_L·g + (f_KL/λ)·(μ − μ₀); ∂F/∂ρ = (f_L·g·ξ + f_KL·(σ/λ − 1/σ))·dσ/dρ. One pass; the vector lanes and the
+    // scalar tail evaluate the same expression in the same order (no contraction), so the bits do not depend on the split.
+    private static void AssembleTensor(T[] g, T[] xi, T[] mu, T[] center, T[] sigma, T[] dSigma, T[] gradMu, T[] gradRho,
+        T fL, T fKlOverLambda, T fKl, T invLambda)
+    {
+        int i = 0, n = g.Length;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vfL = new Vector<T>(fL);
+            var vc = new Vector<T>(fKlOverLambda);
+            var vfKl = new Vector<T>(fKl);
+            var vInv = new Vector<T>(invLambda);
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var gv = new Vector<T>(g, i);
+                var s = new Vector<T>(sigma, i);
+                (vfL * gv + vc * (new Vector<T>(mu, i) - new Vector<T>(center, i))).CopyTo(gradMu, i);
+                (((vfL * gv) * new Vector<T>(xi, i) + vfKl * (s * vInv - Vector<T>.One / s)) * new Vector<T>(dSigma, i)).CopyTo(gradRho, i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            T gv = g[i], s = sigma[i];
+            gradMu[i] = fL * gv + fKlOverLambda * (mu[i] - center[i]);
+            gradRho[i] = ((fL * gv) * xi[i] + fKl * (s * invLambda - T.One / s)) * dSigma[i];
         }
     }
 }

@@ -122,6 +122,7 @@ let tests =
             let key = RngKey.FromSeed 4UL
             let sample = mean |> Array.map (fun a -> Array.zeroCreate<float32> a.Length)
             let mutable decisive = 0
+            let bruteRates = Array.zeroCreate<float> data.Count
             for j in 0 .. data.Count - 1 do
                 let x = row data j
                 let mutable brute = 0
@@ -133,11 +134,17 @@ let tests =
                 let e = estimate tiny mean std one (GibbsOptions(Passes = draws, Sampling = GibbsSampling.PerExample)) (uint64 (100 + j)) 1
                 Expect.equal e.Terms (int64 draws) "one term per draw"
                 let pBrute = float brute / float draws
+                bruteRates[j] <- pBrute
                 let p = (e.Error + pBrute) / 2.0
                 if p > 0.1 && p < 0.9 then decisive <- decisive + 1
                 // Two independent binomial proportions over 20,000 draws each: sd of the difference √(2p(1−p)/T).
                 within 5.0 (sqrt (2.0 * p * (1.0 - p) / float draws) + 1e-9) e.Error pBrute (sprintf "example %d" j)
             Expect.isGreaterThanOrEqual decisive 3 "at least three examples have an error probability in (0.1, 0.9), so the test can tell"
+            // All six examples at once, in batches of 4 (a full batch and a tail): the mean over examples agrees too.
+            let all = estimate tiny mean std data (GibbsOptions(Passes = draws, BatchRows = 4, Sampling = GibbsSampling.PerExample)) 200UL 2
+            Expect.equal all.Terms (int64 (draws * data.Count)) "M = n × passes"
+            let sd = sqrt (bruteRates |> Array.sumBy (fun p -> 2.0 * p * (1.0 - p) / float draws)) / float data.Count
+            within 5.0 (sd + 1e-9) all.Error (Array.average bruteRates) "all examples, batches of 4"
 
         testCase "per-example mean matches the exact error probabilities of a linear binary model" <| fun () ->
             let mean, std, data, exact = linearCase ()
