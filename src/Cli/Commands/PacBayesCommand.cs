@@ -19,11 +19,14 @@ public sealed class PacBayesCommand : ICommand
         "dr17 (prior at the initialization, λ on Dziugaite–Roy's grid) or pbb-quad | pbb-lambda | pbb-classic (prior learnt by the run on its --train-size subset, certified on the rest)",
         null, PacBayesOptions.MethodNames);
     private static readonly CliOption<int> Epochs = Opt.Int("--epochs", "N", "posterior-training epochs", null, min: 1, max: 1_000_000,
-        defaultText: "dr17 1000, pbb 100");
+        defaultText: "dr17 16 (with --lr 0.01, ×0.1 after epoch 4), pbb 10");
     private static readonly CliOption<double> Lr = Opt.Double("--lr", "X", "posterior learning rate", null, 0, double.PositiveInfinity, minExclusive: true,
-        defaultText: "the method's (dr17 RMSprop 0.001, pbb SGD)");
+        defaultText: "dr17 0.01 (RMSprop; the paper's schedule is 0.001 over 1000 epochs), pbb 0.001 (SGD, momentum 0.95)");
     private static readonly CliOption<int> Batch = Opt.Int("--batch", "B", "posterior minibatch size (one weight sample per minibatch)", null, min: 1,
         defaultText: "the method's");
+    private static readonly CliOption<string> Sampling = Opt.Choice("--sampling", "S",
+        "posterior training's draws: local (a fresh network per example by the local reparameterization; dense models; the default for them) or weights (one weight sample per minibatch, the papers' method; the default otherwise)",
+        null, ["local", "weights"]);
     private static readonly CliOption<int> McPasses = Opt.Int("--mc-passes", "P", "Monte-Carlo passes over the certification and test sets", 10, min: 1, max: 1_000_000);
     private static readonly CliOption<double> PriorStd = Opt.Double("--prior-std", "S", "pbb: the prior's standard deviation σ₀", 0.03, 0, double.PositiveInfinity, minExclusive: true);
     private static readonly CliOption<double> Delta = Opt.Double("--delta", "D", "δ of the PAC-Bayes bound", 0.025, 0, 1, minExclusive: true);
@@ -38,7 +41,7 @@ public sealed class PacBayesCommand : ICommand
     /// <summary>The declaration of <c>pacbayes</c>'s arguments and options.</summary>
     public static CommandSpec Spec { get; } = new("pacbayes",
         "optimize a PAC-Bayes posterior on a saved run and certify it; writes RUN_DIR/pacbayes-<method>.json",
-        [Method, Epochs, Lr, Batch, McPasses, PriorStd, Delta, DeltaMc, OptionSets.Threads, Seed, Restart, DataDir, OptionSets.Json], [RunDir], notes: """
+        [Method, Epochs, Lr, Batch, Sampling, McPasses, PriorStd, Delta, DeltaMc, OptionSets.Threads, Seed, Restart, DataDir, OptionSets.Json], [RunDir], notes: """
 
         dr17: Dziugaite and Roy (2017) on a binary run with one output: prior N(w₀, λI) at weights-init.bin, posterior
         N(μ, diag σ²) from the trained weights, trained on the run's training set with λ, then λ snapped to the grid
@@ -73,6 +76,7 @@ public sealed class PacBayesCommand : ICommand
         int? epochs = reader.GetOrNull(Epochs);
         double? lr = reader.GetOrNull(Lr);
         int? batch = reader.GetOrNull(Batch);
+        string? sampling = reader.GetOrNull(Sampling);
         int passes = reader.Get(McPasses);
         double priorStd = reader.Get(PriorStd);
         double delta = reader.Get(Delta);
@@ -95,7 +99,8 @@ public sealed class PacBayesCommand : ICommand
                 $"a number with δ + δ′ < 1 (--delta is {delta.ToString("R", CultureInfo.InvariantCulture)})");
         }
 
-        var options = new PacBayesOptions(method, epochs, lr, batch, passes, priorStd, delta, deltaMc, threads, seed, restart, dataDir);
+        var options = new PacBayesOptions(method, epochs, lr, batch, passes, priorStd, delta, deltaMc, threads, seed, restart, dataDir,
+            sampling is null ? null : PosteriorSamplings.Parse(sampling));
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {

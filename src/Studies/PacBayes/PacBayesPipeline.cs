@@ -97,7 +97,7 @@ public static class PacBayesPipeline
         PosteriorTrainingOptions training;
         try
         {
-            training = o.Training();
+            training = o.Training(run.Spec);
         }
         catch (ArgumentException e)
         {

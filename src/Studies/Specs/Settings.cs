@@ -74,7 +74,7 @@ public static class Settings
         Key("seed", SettingKind.Integer, "one seed for data subset, label noise, init, shuffling and noise", 0L, min: 0, max: long.MaxValue),
         Key("pacbayes", SettingKind.Text, "after training: optimize a PAC-Bayes posterior and certify it (boundlab pacbayes --method; row '<entry> (optimized posterior)')", null,
             choices: PacBayesMethods),
-        Key("pacbayes_epochs", SettingKind.Integer, "posterior-training epochs of the pacbayes stage (default: the method's, dr17 1000, pbb 100)", null,
+        Key("pacbayes_epochs", SettingKind.Integer, "posterior-training epochs of the pacbayes stage (default: the method's, dr17 16, pbb 10)", null,
             r => S(r, "pacbayes") is not null, "pacbayes", min: 1, max: int.MaxValue),
         Key("pacbayes_mc_passes", SettingKind.Integer, "Monte-Carlo passes of the pacbayes stage", 10L, r => S(r, "pacbayes") is not null, "pacbayes",
             min: 1, max: int.MaxValue),
