@@ -63,6 +63,7 @@ let private checkRecord (run: string) (c: PacBayesCertificate) (nTest: int) =
     Expect.isGreaterThan c.McSamples 0L "M recorded"
     Expect.isGreaterThanOrEqual c.Kl 0.0 "KL ≥ 0"
     Expect.isNonEmpty c.TrainingOptions "training options recorded"
+    Expect.isGreaterThanOrEqual c.Seconds.Total (c.Seconds.Training + c.Seconds.MonteCarlo + c.Seconds.Test) "total ≥ the stages"
     Expect.equal c.CodeVersion PacBayesPipeline.CodeVersion "code version"
     let file = Path.Combine(run, sprintf "pacbayes-%s.json" c.Method)
     Expect.isTrue (File.Exists file) "the record is written"
@@ -85,13 +86,16 @@ let tests =
             withTempDir <| fun dir ->
             let run = binaryRun dir "run" []
             let args = [ "pacbayes"; run; "--method"; "dr17"; "--epochs"; "3"; "--mc-passes"; "2"; "--threads"; "2"; "--json" ]
+            let clock = Diagnostics.Stopwatch.StartNew()
             let code, out, err = runCli args
+            let wall = clock.Elapsed.TotalSeconds
             Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
             Expect.stringContains err "epoch 3/3" "progress per epoch"
             Expect.stringContains err "Monte-Carlo pass 2/2" "progress per Monte-Carlo pass"
             let c = (certificateOf run PacBayesMethod.Dr17)
             Expect.equal (JsonNode.Parse(out).ToJsonString()) (JsonNode.Parse(File.ReadAllText(Path.Combine(run, "pacbayes-dr17.json"))).ToJsonString()) "--json prints the record"
             checkRecord run c 1000
+            Expect.isLessThanOrEqual c.Seconds.Total wall "the total is within the command's wall time (no stage counted twice)"
             Expect.equal c.Entry "dr17" "the catalog's dr17 entry"
             Expect.equal c.N 2000 "n = the run's training set"
             Expect.equal c.Epochs 3 "epochs run"

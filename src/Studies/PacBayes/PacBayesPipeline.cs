@@ -121,6 +121,8 @@ public static class PacBayesPipeline
         }
 
         var state = earlier ?? new PipelineState(fingerprint, null, null, null);
+        // Stages an earlier invocation recorded count towards the total; this invocation's own stages are in its clock.
+        double earlierSeconds = (state.Training?.Seconds ?? 0) + (state.Certification?.Seconds ?? 0) + (state.Test?.Seconds ?? 0);
         float[][] prior = o.Method == PacBayesMethod.Dr17 ? run.Init : run.Final;
 
         // Stage 1: the posterior.
@@ -185,7 +187,7 @@ public static class PacBayesPipeline
             state.Write(layout.State);
         }
 
-        PacBayesCertificate certificate = Certify(o, method, run, posterior, prior, state, heldOut, seed, training, clock.Elapsed.TotalSeconds);
+        PacBayesCertificate certificate = Certify(o, method, run, posterior, prior, state, heldOut, seed, training, earlierSeconds + clock.Elapsed.TotalSeconds);
         CertificateJson.Write(layout.Certificate, certificate);
         progress.Stage($"certificate {certificate.Value:G4} ({certificate.Entry}: KL {certificate.Kl:G4}, n {certificate.N:N0}, M {certificate.McSamples:N0}); " +
             $"stochastic test error {certificate.StochasticTestError:G4}; wrote {layout.Certificate}");
@@ -193,7 +195,7 @@ public static class PacBayesPipeline
     }
 
     private static PacBayesCertificate Certify(PacBayesOptions o, string method, SavedRunFiles run, GaussianPosterior posterior, float[][] prior,
-        PipelineState state, HeldOutSet? heldOut, ulong seed, PosteriorTrainingOptions training, double invocationSeconds)
+        PipelineState state, HeldOutSet? heldOut, ulong seed, PosteriorTrainingOptions training, double totalSeconds)
     {
         TrainingStage t = state.Training!;
         McStage mc = state.Certification!;
@@ -236,14 +238,13 @@ public static class PacBayesPipeline
             result = Evaluate(entry, facts, new Dictionary<string, double>(values, StringComparer.Ordinal) { ["kl"] = kl });
         }
 
-        double stages = t.Seconds + mc.Seconds + test.Seconds;
         return new PacBayesCertificate(
             method, entry, result.Value, result.Terms.Select(x => new CertificateTerm(x.Name, x.Value)).ToArray(),
             Finite(kl, "KL"), n, o.Delta, o.DeltaMc, mc.Terms, mc.Error, mc.Sampling, o.McPasses,
             test.StochasticError, test.DeterministicError, priorIndex, variance,
             o.Method == PacBayesMethod.Dr17 ? t.PriorVariance : null, o.IsPbb ? o.PriorStd : null, t.ObjectiveLambda, t.Examples,
             training.Describe().Select(d => new TrainingOption(d.Option, d.Value)).ToArray(), t.Epochs, t.ResumedFromEpoch,
-            new CertificateSeconds(t.Seconds, mc.Seconds, test.Seconds, stages + invocationSeconds),
+            new CertificateSeconds(t.Seconds, mc.Seconds, test.Seconds, totalSeconds),
             heldOut?.IndexSha256, seed, run.Document.Fingerprint.WeightsSha256, CodeVersion);
     }
 
