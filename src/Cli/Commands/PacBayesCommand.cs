@@ -22,7 +22,7 @@ public sealed class PacBayesCommand : ICommand
         defaultText: "dr17 16 (with --lr 0.01, ×0.1 after epoch 4), pbb 10");
     private static readonly CliOption<double> Lr = Opt.Double("--lr", "X", "posterior learning rate", null, 0, double.PositiveInfinity, minExclusive: true,
         defaultText: "dr17 0.01 (RMSprop; the paper's schedule is 0.001 over 1000 epochs), pbb 0.001 (SGD, momentum 0.95)");
-    private static readonly CliOption<int> Batch = Opt.Int("--batch", "B", "posterior minibatch size (one weight sample per minibatch)", null, min: 1,
+    private static readonly CliOption<int> Batch = Opt.Int("--batch", "B", "posterior minibatch size (with --sampling weights, the examples that share one weight sample)", null, min: 1,
         defaultText: "the method's");
     private static readonly CliOption<string> Sampling = Opt.Choice("--sampling", "S",
         "posterior training's draws: local (a fresh network per example by the local reparameterization; dense models; the default for them) or weights (one weight sample per minibatch, the papers' method; the default otherwise)",
