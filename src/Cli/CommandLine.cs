@@ -20,6 +20,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.CompressCommand(),
         new BoundLab.Cli.Commands.VerifyCommand(),
         new BoundLab.Cli.Commands.LandscapeCommand(),
+        new BoundLab.Cli.Commands.PacBayesCommand(),
         new BoundLab.Cli.Commands.ExportCommand(),
         new BoundLab.Cli.Commands.ImportCommand(),
         new BoundLab.Cli.Commands.ReportCommand(BoundLab.Cli.Commands.StudyCommand.LoadResults),

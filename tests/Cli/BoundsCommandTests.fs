@@ -55,6 +55,21 @@ let tests =
             let _, out, _ = run [ "show"; "dr17"; "--latex" ]
             Expect.stringContains out "\\operatorname{kl}^{-1}" "LaTeX kl-inverse"
 
+        yield testCase "pbb21-kl: show (text and LaTeX) and eval --set, value from golden.py" <| fun () ->
+            let code, out, _ = run [ "show"; "pbb21-kl" ]
+            Expect.equal code 0 "exit"
+            for part in [ "mc_error"; "mc_samples"; "delta_mc"; "n ≥ 8"; "Pérez-Ortiz"; "pbb/bounds.py" ] do Expect.stringContains out part part
+            let _, latex, _ = run [ "show"; "pbb21-kl"; "--latex" ]
+            Expect.stringContains latex "\\operatorname{kl}^{-1}" "LaTeX kl-inverse"
+            let set = [ "mc_error=0.0143"; "mc_samples=150000"; "kl=480.5"; "n=30000"; "delta=0.025"; "delta_mc=0.01" ] |> List.collect (fun a -> [ "--set"; a ])
+            let o = json ([ "eval"; "pbb21-kl" ] @ set @ [ "--json" ])
+            Expect.floatClose { absolute = 0.; relative = 1e-12 } (o["value"].GetValue<float>()) 0.048831163537965484 "value (golden.py)"
+            Expect.equal (o["provenance"].GetValue<string>()) "verified" "provenance"
+            Expect.floatClose { absolute = 0.; relative = 1e-15 } (o["delta_budget"].["total"].GetValue<float>()) 0.035 "δ + δ′"
+            let code2, _, message = run ([ "eval"; "pbb21-kl" ] @ (set |> List.map (fun a -> if a = "n=30000" then "n=5" else a)))
+            Expect.equal code2 2 "n = 5 is a user error"
+            Expect.stringContains message "n ≥ 8" "says what is allowed"
+
         yield testCase "eval --json has id, value, terms, vacuous, delta_budget, provenance" <| fun () ->
             let o = json ([ "eval"; "vc-mohri" ] @ vc2 @ [ "--json" ])
             Expect.equal (o["id"].GetValue<string>()) "vc-mohri" "id"

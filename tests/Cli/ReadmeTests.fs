@@ -113,6 +113,24 @@ let tests =
                     let code, out, err = runCli ("data" :: "fetch" :: rest @ [ "--data-dir"; fixture ])
                     Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
                     Expect.stringContains out "mnist ready" "reports the data"
+                | "pacbayes" :: "RUN_DIR" :: rest ->
+                    // A tiny run of the kind the method needs stands for RUN_DIR: binary with one output (dr17), or 10-class on
+                    // a --train-size subset (pbb); one posterior epoch and one Monte-Carlo pass.
+                    let run = Path.Combine(dir, "run")
+                    let method = valueOf "--method" rest |> Option.defaultValue "dr17"
+                    let trainArgs =
+                        if method = "dr17" then [ "--data"; "mnist-binary"; "--arch"; "784-16-1"; "--loss"; "logistic" ]
+                        else [ "--data"; "mnist"; "--train-size"; "1000"; "--arch"; "784-16-10" ]
+                    let code, _, err = runCli ([ "train"; "--data-dir"; fixture; "--epochs"; "2"; "--out"; run ] @ trainArgs)
+                    Expect.equal code 0 (sprintf "training the run; stderr: %s" err)
+                    let rec oneEpoch = function
+                        | "--epochs" :: _ :: rest -> oneEpoch rest
+                        | a :: rest -> a :: oneEpoch rest
+                        | [] -> []
+                    let code, out, err = runCli ("pacbayes" :: run :: oneEpoch rest @ [ "--epochs"; "1"; "--mc-passes"; "1" ])
+                    Expect.equal code 0 (sprintf "exit code; stderr: %s" err)
+                    Expect.isNonEmpty (out.Trim()) "prints the certificate"
+                    Expect.isTrue (File.Exists(Path.Combine(run, sprintf "pacbayes-%s.json" method))) "writes the record"
                 | cmd :: "RUN_DIR" :: rest ->
                     // Commands on a saved run: a small run trained on the fixture stands for RUN_DIR.
                     let run = Path.Combine(dir, "run")

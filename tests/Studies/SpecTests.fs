@@ -79,6 +79,19 @@ let tests =
             Expect.equal noise (set [ 0.0; 0.5; 1.0 ]) "label noise 0, 0.5, 1"
         }
 
+        test "studies/dr17.json parses: Dziugaite and Roy's settings, true and random labels, the dr17 pacbayes stage" {
+            let file = IO.File.ReadAllText(IO.Path.Combine(TestUtil.repoRoot, "studies", "dr17.json"))
+            let s = parse file
+            Expect.equal s.Runs.Count 2 "true and random labels"
+            for r in s.Runs do
+                Expect.equal (r.Get "arch") (box "784-600-1") "784-600-1"
+                Expect.equal (r.Get "loss") (box "logistic") "logistic loss"
+                Expect.equal (r.Get "train_size") (box 55000L) "n = 55,000"
+                Expect.equal (r.Get "pacbayes") (box "dr17") "the dr17 stage"
+            let noise = s.Runs |> Seq.map (fun r -> r.Get "label_noise" :?> float) |> Set.ofSeq
+            Expect.equal noise (set [ 0.0; 1.0 ]) "label noise 0 and 1"
+        }
+
         test "studies/README.md documents every key" {
             let readme = IO.File.ReadAllText(IO.Path.Combine(TestUtil.repoRoot, "studies", "README.md"))
             for s in Settings.All do

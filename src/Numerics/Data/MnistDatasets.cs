@@ -44,42 +44,65 @@ public static class MnistDatasets
         ArgumentNullException.ThrowIfNull(options);
         LabelNoise.CheckFraction(options.LabelNoise);
         var root = RngKey.FromSeed(options.Seed);
-        int[] trainIndex = Subset(raw.Train.Count, options.TrainSize, root.Split("train-subset"), nameof(options.TrainSize), "training");
+        int[] trainIndex = TrainIndices(raw.Train.Count, options);
         int[] testIndex = Subset(raw.Test.Count, options.TestSize, root.Split("test-subset"), nameof(options.TestSize), "test");
+        var moments = variant == PixelVariant.Gaussian ? Moments(raw.Train.Images) : null;
+        var train = Examples(name, raw.Train, trainIndex, "train", variant, binary, root, moments);
+        var test = Examples(name, raw.Test, testIndex, "test", variant, binary, root, moments);
+        if (options.LabelNoise > 0)
+        {
+            var noisy = LabelNoise.Corrupt(train.Labels!, train.Classes, options.LabelNoise, root.Split("label-noise"));
+            train = new Dataset(name, train.Inputs, noisy.Labels, null, train.Classes) { NoisyLabelIndices = noisy.Replaced };
+        }
 
-        var trainX = Scale(raw.Train.Images, trainIndex);
-        var testX = Scale(raw.Test.Images, testIndex);
+        return new DataSplit(train, test);
+    }
+
+    /// <summary>The indices (in the training file) of the seeded training subset <see cref="Build"/> takes for
+    /// <paramref name="options"/>: a prefix of one seeded permutation of 0 … <paramref name="available"/> − 1, or all in
+    /// file order when TrainSize is null.</summary>
+    public static int[] TrainIndices(int available, DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Subset(available, options.TrainSize, RngKey.FromSeed(options.Seed).Split("train-subset"), nameof(options.TrainSize), "training");
+    }
+
+    /// <summary>The training-file examples at <paramref name="index"/>, with the pixels and labels <see cref="Build"/> gives
+    /// them in a training set of the same seed (an image's pixel variant is keyed by its file index, so it does not depend
+    /// on the subset it lands in); no label noise.</summary>
+    public static Dataset TrainingExamples(string name, MnistRaw raw, PixelVariant variant, bool binary, ulong seed, int[] index)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(index);
+        foreach (int i in index)
+            if (i < 0 || i >= raw.Train.Count)
+                throw new ArgumentOutOfRangeException(nameof(index), i, $"allowed: 0 … {raw.Train.Count - 1} (indices of the training file)");
+        var moments = variant == PixelVariant.Gaussian ? Moments(raw.Train.Images) : null;
+        return Examples(name, raw.Train, index, "train", variant, binary, RngKey.FromSeed(seed), moments);
+    }
+
+    // The examples of one file (split "train" or "test") at the given indices, pixel variant applied (keyed by split and file index).
+    private static Dataset Examples(string name, MnistPart part, int[] index, string split, PixelVariant variant, bool binary, RngKey root, PixelMoments? moments)
+    {
+        var x = Scale(part.Images, index);
         switch (variant)
         {
             case PixelVariant.ShuffledPixels:
                 int[] permutation = FixedPermutation(root);
-                Permute(trainX, _ => permutation);
-                Permute(testX, _ => permutation);
+                Permute(x, _ => permutation);
                 break;
             case PixelVariant.RandomPixels:
-                var pixelKey = root.Split("random-pixels");
-                Permute(trainX, r => pixelKey.Split("train").Split((ulong)trainIndex[r]).Stream().Permutation(Pixels));
-                Permute(testX, r => pixelKey.Split("test").Split((ulong)testIndex[r]).Stream().Permutation(Pixels));
+                var pixelKey = root.Split("random-pixels").Split(split);
+                Permute(x, r => pixelKey.Split((ulong)index[r]).Stream().Permutation(Pixels));
                 break;
             case PixelVariant.Gaussian:
-                var moments = Moments(raw.Train.Images);
-                var gaussKey = root.Split("gaussian-inputs");
-                FillGaussian(trainX, moments, r => gaussKey.Split("train").Split((ulong)trainIndex[r]));
-                FillGaussian(testX, moments, r => gaussKey.Split("test").Split((ulong)testIndex[r]));
+                var gaussKey = root.Split("gaussian-inputs").Split(split);
+                FillGaussian(x, moments!, r => gaussKey.Split((ulong)index[r]));
                 break;
         }
 
         int classes = binary ? 2 : Idx.LabelCount;
-        int[] trainY = Labels(raw.Train.Labels, trainIndex, binary);
-        int[] testY = Labels(raw.Test.Labels, testIndex, binary);
-        var train = new Dataset(name, trainX, trainY, null, classes);
-        if (options.LabelNoise > 0)
-        {
-            var noisy = LabelNoise.Corrupt(trainY, classes, options.LabelNoise, root.Split("label-noise"));
-            train = new Dataset(name, trainX, noisy.Labels, null, classes) { NoisyLabelIndices = noisy.Replaced };
-        }
-
-        return new DataSplit(train, new Dataset(name, testX, testY, null, classes));
+        return new Dataset(name, x, Labels(part.Labels, index, binary), null, classes);
     }
 
     /// <summary>The permutation used by <see cref="PixelVariant.ShuffledPixels"/> for a root key:

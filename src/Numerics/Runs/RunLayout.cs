@@ -19,6 +19,9 @@ public sealed record RunLayout(string Folder)
     /// <summary>The measurements <c>boundlab measure</c> writes.</summary>
     public const string MeasuresFileName = "measures.json";
 
+    /// <summary>The folder of <c>boundlab pacbayes</c>'s checkpoints and stage records (one subfolder per method).</summary>
+    public const string PacBayesFolderName = "pacbayes";
+
     /// <summary>The lock file held while a run trains in the folder.</summary>
     public const string LockFileName = ".lock";
 
@@ -49,6 +52,16 @@ public sealed record RunLayout(string Folder)
 
     /// <summary>The path of measures.json.</summary>
     public string MeasuresFile => Path.Combine(Folder, MeasuresFileName);
+
+    /// <summary>The name of the PAC-Bayes certificate of <paramref name="method"/> (dr17, pbb-quad, …): pacbayes-&lt;method&gt;.json.</summary>
+    public static string PacBayesFileName(string method)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        return $"pacbayes-{method}.json";
+    }
+
+    /// <summary>The path of the PAC-Bayes certificate of <paramref name="method"/>.</summary>
+    public string PacBayesFile(string method) => Path.Combine(Folder, PacBayesFileName(method));
 
     /// <summary>The path of the lock file.</summary>
     public string LockFile => Path.Combine(Folder, LockFileName);

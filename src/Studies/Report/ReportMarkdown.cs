@@ -107,6 +107,7 @@ public static class ReportMarkdown
         EntriesTable(md, finished, ranking);
         NotApplicable(md, finished);
         Figures(md, figures);
+        PacBayesCertificates(md, finished);
         Definitions(md);
         return md.ToString();
     }
@@ -223,6 +224,30 @@ public static class ReportMarkdown
             Line(md);
             Line(md, $"![{f.Caption}]({StudyReport.FiguresFolder}/{f.Name}.png)");
             Line(md, $"{f.Caption} ([SVG]({StudyReport.FiguresFolder}/{f.Name}.svg), [PDF]({StudyReport.FiguresFolder}/{f.Name}.pdf))");
+        }
+    }
+
+    // The certificates of the study's pacbayes stage (optimized posteriors), with what they rest on; absent when no run has one.
+    private static void PacBayesCertificates(StringBuilder md, StudyRun[] finished)
+    {
+        var rows = finished.SelectMany(r => r.Bounds.Where(b => b.Id.EndsWith(PacBayes.PacBayesStage.RowSuffix, StringComparison.Ordinal)).Select(b => (Run: r, Row: b)))
+            .ToArray();
+        if (rows.Length == 0)
+            return;
+        Line(md);
+        Line(md, "## PAC-Bayes certificates (optimized posterior)");
+        Line(md);
+        Line(md, "The `pacbayes` stage's certificates: an upper bound on the test error of the stochastic classifier Q, w.p. ≥ 1 − δ (δ = δ_PAC-Bayes + δ′_Monte-Carlo); "
+            + "the catalog's own `dr17` row is the unoptimized posterior at the sharpness σ. The run folder's pacbayes-<method>.json holds every term.");
+        Line(md);
+        Line(md, "| run | row | certificate | KL | n | M | Monte-Carlo error | stochastic test error | test error of the mean |");
+        Line(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach ((StudyRun r, BoundRow b) in rows)
+        {
+            string M(string key) => r.Measures.TryGetValue(key, out double v) ? BoundScale.Fmt(v) : "—";
+            string value = StudyRanking.HasValue(b) ? $"{(b.Vacuous == true ? "**vacuous** " : "")}{BoundScale.Fmt(b.Value!.Value)}" : Cell(b.Reason ?? b.Status);
+            Line(md, $"| {Short(r.Id)} | `{b.Id}` | {value} | {M("pacbayes_kl")} | {M("pacbayes_n")} | {M("pacbayes_mc_samples")} | {M("pacbayes_mc_error")} | "
+                + $"{M("pacbayes_stochastic_test_error")} | {M("pacbayes_deterministic_test_error")} |");
         }
     }
 

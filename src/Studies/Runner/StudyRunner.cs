@@ -83,7 +83,7 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
             progress.Starting(k, n, run, "trained earlier; recording it");
             folder.Store.Begin(run.Id, run.Axes, run.Spec.ConfigJson, fresh: false);
             RunDocument done = RunDocument.Read(layout.RunFile);
-            Record(k, n, run, dir, done, wall);
+            Record(k, n, run, dir, done, wall, cancel);
             return;
         }
 
@@ -144,13 +144,18 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
         RunDocument document = RunRecords.Build(config, run.Data, data, result, wall.Elapsed.TotalSeconds);
         RunRecords.WriteFinished(layout, document, result);
         checkpoint.Delete();
-        Record(k, n, run, dir, document, wall);
+        Record(k, n, run, dir, document, wall, cancel);
     }
 
     // The final evaluation and the run's final record (one transaction), from its finished run folder.
-    private void Record(int k, int n, PlannedRun run, string dir, RunDocument document, Stopwatch wall)
+    private void Record(int k, int n, PlannedRun run, string dir, RunDocument document, Stopwatch wall, CancellationToken cancel)
     {
         RunEvaluation final = evaluator.Final(dir, threads);
+        if (PacBayes.PacBayesStage.OptionsOf(run.Spec, threads) is { } pacbayes)
+        {
+            final = PacBayes.PacBayesStage.Apply(final, dir, pacbayes, cancel: cancel);
+        }
+
         RunResults r = document.Results;
         var metrics = new Dictionary<string, double>
         {

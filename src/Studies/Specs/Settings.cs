@@ -11,6 +11,7 @@ public static class Settings
     private static readonly string[] Activations = ["relu", "sigmoid", "tanh", "identity"];
     private static readonly string[] Inits = ["he", "lecun", "gaussian"];
     private static readonly string[] Schedules = ["constant", "step", "large-then-decay"];
+    private static readonly string[] PacBayesMethods = ["dr17", "pbb-quad", "pbb-lambda", "pbb-classic"];
 
     private static object? S(IReadOnlyDictionary<string, object> r, string key) => r.GetValueOrDefault(key);
     private static bool Is(IReadOnlyDictionary<string, object> r, string key, params string[] values) => S(r, key) is string s && values.Contains(s);
@@ -71,6 +72,12 @@ public static class Settings
         Key("record_steps", SettingKind.Flag, "keep the per-step trajectory (always on for sgld and pgd)", false,
             r => !Is(r, "optimizer", "sgld", "pgd"), "optimizer sgd or gd (sgld and pgd always record)"),
         Key("seed", SettingKind.Integer, "one seed for data subset, label noise, init, shuffling and noise", 0L, min: 0, max: long.MaxValue),
+        Key("pacbayes", SettingKind.Text, "after training: optimize a PAC-Bayes posterior and certify it (boundlab pacbayes --method; row '<entry> (optimized posterior)')", null,
+            choices: PacBayesMethods),
+        Key("pacbayes_epochs", SettingKind.Integer, "posterior-training epochs of the pacbayes stage (default: the method's, dr17 16, pbb 10)", null,
+            r => S(r, "pacbayes") is not null, "pacbayes", min: 1, max: int.MaxValue),
+        Key("pacbayes_mc_passes", SettingKind.Integer, "Monte-Carlo passes of the pacbayes stage", 10L, r => S(r, "pacbayes") is not null, "pacbayes",
+            min: 1, max: int.MaxValue),
     ];
 
     /// <summary>The key's definition, or null.</summary>

@@ -16,6 +16,7 @@ let tests =
                             "hrs16-convex", [ "lipschitz"; "n"; "lr_sum" ]
                             "hrs16-nonconvex", [ "lipschitz"; "smoothness"; "step_c"; "n"; "steps" ]
                             "dr17", [ "mc_error"; "mc_samples"; "kl"; "prior_index"; "n"; "delta"; "delta_mc" ]
+                            "pbb21-kl", [ "mc_error"; "mc_samples"; "kl"; "n"; "delta"; "delta_mc" ]
                             "llq20-gld", [ "loss_max"; "n"; "grad_sum" ]
                             "pacbayes-catoni-grid", [ "emp_risk"; "kl"; "n"; "catoni_c"; "delta" ]
                             "occam-kl", [ "train_error"; "code_length_bits"; "n"; "delta" ]
@@ -51,7 +52,7 @@ let tests =
             let byProvenance p = [ for e in BoundCatalog.All do if e.Provenance = p then e.Id ] |> Set.ofList
             Expect.equal (byProvenance Provenance.Verified)
                 (set [ "test-set-hoeffding"; "test-set-binomial"; "vc-mohri"; "vc-vapnik"; "margin-mohri"; "margin-mohri-uniform"
-                       "margin-mohri-multiclass"; "dr17"; "llq20-gld"; "llq20-sgld"
+                       "margin-mohri-multiclass"; "dr17"; "pbb21-kl"; "llq20-gld"; "llq20-sgld"
                        "margin-mohri-grid"; "margin-mohri-multiclass-grid"; "occam-kl"; "lotfi22-compression"; "test-set-binomial-exact" ]) "verified entries"
             Expect.equal (byProvenance Provenance.Measure |> Set.filter (fun id -> not (id.StartsWith "jiang-")))
                 (set [ "neyshabur2015-frobenius"; "bft-normalized-margin"; "nbs18-spectral"; "mou18-stability"; "mou18-pacbayes" ]) "measures"

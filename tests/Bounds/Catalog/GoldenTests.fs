@@ -23,6 +23,8 @@ let private cases : (string * (string * float) list * float) list = [
     "pacbayes-mcallester", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "delta", 0.025 ], 0.2344654165012155
     "pacbayes-catoni", [ "emp_risk", 0.03; "kl", 5000.; "n", 60000.; "catoni_c", 2.; "delta", 0.025 ], 0.15449696070650736
     "dr17", [ "mc_error", 0.028; "mc_samples", 150000.; "kl", 5500.; "prior_index", 1200.; "n", 55000.; "delta", 0.025; "delta_mc", 0.01 ], 0.17025532111521724
+    // pbb21-kl: golden.py, after dr17 (the same point, from the exact doubles, in Pbb21Tests.fs / pbb21_golden.py).
+    "pbb21-kl", [ "mc_error", 0.0143; "mc_samples", 150000.; "kl", 480.5; "n", 30000.; "delta", 0.025; "delta_mc", 0.01 ], 0.048831163537965484
     "hrs16-convex", [ "lipschitz", 1.; "n", 50000.; "lr_sum", 100. ], 0.004
     "hrs16-nonconvex", [ "lipschitz", 1.; "smoothness", 1.; "step_c", 0.5; "n", 50000.; "steps", 100000. ], 0.0027850090003476743
     "llq20-gld", [ "loss_max", 1.; "n", 10000.; "grad_sum", 50. ], 0.002

@@ -77,6 +77,10 @@ show("pacbayes-catoni", (1 - exp(-C * mpf("0.03") - (5000 + log(1 / mpf("0.025")
 rq = kl_inv(mpf("0.028"), log(2 / mpf("0.01")) / 150000)
 show("dr17.mc_upper", rq)
 show("dr17", kl_inv(rq, (5500 + 2 * log(mpf(1200)) + log(pi ** 2 * 55000 / (6 * mpf("0.025")))) / (55000 - 1)))
+# pbb21-kl: mc_error=0.0143, mc_samples=150000, kl=480.5, n=30000, delta=0.025, delta_mc=0.01
+# kl^-1(kl^-1(q, ln(2/delta_mc)/M), (KL + ln(2 sqrt(n)/delta))/n) (Perez-Ortiz et al. 2021, released code)
+rq = kl_inv(mpf("0.0143"), log(2 / mpf("0.01")) / 150000)
+show("pbb21-kl", kl_inv(rq, (mpf("480.5") + log(2 * sqrt(mpf(30000)) / mpf("0.025"))) / 30000))
 # hrs16-convex: L=1, n=50000, sum_alpha=100
 show("hrs16-convex", 2 * 1 ** 2 / mpf(50000) * 100)
 # hrs16-nonconvex: L=1, beta=1, c=0.5, n=50000, T=100000

@@ -70,11 +70,19 @@ internal static class PacBayes
     // bound kl⁻¹(R̂_Q, (KL + 2 ln j + ln(π² n/(6δ)))/(n − 1)), R̂_Q replaced by its Monte-Carlo upper
     // confidence bound kl⁻¹(R̂_MC, ln(2/δ′)/M). The released code defines that correction (SamplesConvBound)
     // but does not apply it to the final number; BoundLab applies it, so the statement holds w.p. 1 − δ − δ′.
+    //
+    // The Monte-Carlo term needs only that mc_error = (1/M) Σ_k X_k for M independent X_k ∈ [0, 1] whose means average to
+    // R̂_Q. Hoeffding (1963), Probability inequalities for sums of bounded random variables, Theorem 1, is stated for
+    // independent X_k with values in [0, 1], not necessarily identically distributed, with μ the average of their means:
+    // P(X̄ − μ ≥ t) ≤ exp(−M kl(μ + t‖μ)); applied to 1 − X_k it gives the lower tail P(X̄ ≤ μ − t) ≤ exp(−M kl(μ − t‖μ)),
+    // so R̂_Q ≤ kl⁻¹(X̄, ln(1/δ′)/M) w.p. ≥ 1 − δ′ (ln(2/δ′) as in the code only loosens it). So M may count whole
+    // network samples each evaluated on all n examples (X_k their error) or one fresh network per example and pass
+    // (X_k = 1[h_k(x_i) ≠ y_i], M = n × passes, E X_k = the posterior's error on x_i): the means average to R̂_Q either way.
     internal static BoundEntry Dr17()
     {
         var b = new EntryBuilder();
         var mc = b.Input("mc_error", "Monte-Carlo estimate of the stochastic classifier's training error", InputDomain.UnitInterval);
-        var m = b.Input("mc_samples", "number M of posterior samples behind mc_error", InputDomain.PositiveInteger);
+        var m = b.Input("mc_samples", "number M of independent [0,1]-valued Monte-Carlo terms averaged in mc_error", InputDomain.PositiveInteger);
         var kl = b.Input("kl", "KL(Q‖P), with 2KL = (‖w − w₀‖² + Σs)/λ − Σ ln s + P ln λ − P", InputDomain.NonNegativeReal);
         var j = b.Input("prior_index", "prior-variance grid index, λ = 0.1·exp(−j/100)", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
@@ -87,6 +95,35 @@ internal static class PacBayes
         return b.Build("dr17", "Dziugaite–Roy nonvacuous PAC-Bayes bound with Monte-Carlo correction", BoundFamily.PacBayes, BoundTarget.TestError,
             new Citation("Dziugaite, Roy", 2017, "Computing nonvacuous generalization bounds for deep (stochastic) neural networks", "Section 3 and released code (snn/core/network.py)"),
             Provenance.Verified, "verified against the authors' released code gkdziugaite/pacbayes-opt (KL, λ grid, δ = 0.025, n − 1, kl inversion, Monte-Carlo δ′ = 0.01).",
+            formula: Expr.KlInv(upper, budget));
+    }
+
+    // Pérez-Ortiz, Rivasplata, Shawe-Taylor, Szepesvári (2021), Tighter risk certificates for neural networks (JMLR 22),
+    // as their released code computes the final 0-1 certificate (mperezortiz/PBB, pbb/bounds.py, PBBobj.compute_final_stats_risk
+    // and inv_kl): R ≤ kl⁻¹(kl⁻¹(R̂_MC, ln(2/δ′)/M), (KL + ln(2√n/δ))/n), the PAC-Bayes-kl bound (Maurer 2004, Theorem 5)
+    // on the certification set of n examples the prior never saw, its Gibbs risk replaced by the Monte-Carlo upper bound
+    // (independence as in Dr17 above). The code's deviations (SOURCES.md) are not copied: it uses δ′ = delta_test = 0.01 for the
+    // PAC-Bayes term too, n = the whole training file's size when the prior is learnt, and an uncertified bisection.
+    // One entry serves f_quad, f_lambda and f_classic: they are training objectives; the certificate is the same.
+    internal static BoundEntry Pbb21Kl()
+    {
+        var b = new EntryBuilder();
+        var mc = b.Input("mc_error", "Monte-Carlo estimate of the stochastic classifier's 0-1 error on the n certification examples", InputDomain.UnitInterval);
+        var m = b.Input("mc_samples", "number M of independent [0,1]-valued Monte-Carlo terms averaged in mc_error", InputDomain.PositiveInteger);
+        var kl = b.Input("kl", "KL(Q‖P), the prior P learnt on data disjoint from the certification set (or fixed before the data)", InputDomain.NonNegativeReal);
+        var n = b.Input("n", "number n of certification examples (the held-out split's index count, not the data set's size)", InputDomain.PositiveInteger);
+        var delta = b.Delta("delta", "PAC-Bayes-kl bound on the certification set; 0.025 as the released code's delta (its certificate reuses delta_test = 0.01 here)");
+        var deltaMc = b.Delta("delta_mc", "Monte-Carlo upper bound on the stochastic error on the certification set; 0.01 as the released code's delta_test");
+        b.Assume("the prior is independent of the n certification examples (learnt on another part of the data, or data-free)");
+        // As pacbayes-maurer: restatements of Maurer's Theorem 5 carry n ≥ 8; kept because it only narrows the domain.
+        b.Require("n", "n ≥ 8", v => v["n"] >= 8, v => $"{EntryBuilder.Show(v, "n")} is too small: Maurer's theorem is stated (in restatements) for n ≥ 8.");
+        var upper = b.Term("Monte-Carlo upper bound on R̂_Q", Expr.KlInv(mc, Expr.Ln(2 / deltaMc) / m));
+        var budget = b.Term("kl budget (KL + ln(2√n/δ))/n", (kl + Expr.Ln(2 * Expr.Sqrt(n) / delta)) / n);
+        return b.Build("pbb21-kl", "PBB risk certificate (PAC-Bayes-kl with Monte-Carlo correction, learnt or data-free prior)", BoundFamily.PacBayes, BoundTarget.TestError,
+            new Citation("Pérez-Ortiz, Rivasplata, Shawe-Taylor, Szepesvári", 2021, "Tighter risk certificates for neural networks (JMLR 22)",
+                "released code mperezortiz/PBB: pbb/bounds.py compute_final_stats_risk and inv_kl (paper text not read)"),
+            Provenance.Verified, "verified against the authors' released code mperezortiz/PBB (double kl inversion, ln(2√n/δ)/n, ln(2/δ′)/M); the paper text was not reached; "
+                + "BoundLab uses δ for the PAC-Bayes term where the code reuses δ′ = 0.01, and n = the certification set's size (SOURCES.md).",
             formula: Expr.KlInv(upper, budget));
     }
 }
