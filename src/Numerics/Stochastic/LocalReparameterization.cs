@@ -54,7 +54,6 @@ internal sealed class LocalReparameterization<T> where T : unmanaged, IFloatingP
 {
     private readonly Backend<T> _backend;
     private readonly LayerState[] _layers;
-    private readonly int _outputs;
     private int _rows = -1;
 
     /// <summary>A stepper for <paramref name="spec"/> (dense, activation and flatten layers only) on a host backend.</summary>
@@ -83,7 +82,6 @@ internal sealed class LocalReparameterization<T> where T : unmanaged, IFloatingP
         }
 
         _layers = [.. layers];
-        _outputs = spec.OutputDim;
     }
 
     /// <summary>Whether every layer is dense, an activation or a flatten (a flatten is the identity on NHWC rows).</summary>
@@ -200,9 +198,6 @@ internal sealed class LocalReparameterization<T> where T : unmanaged, IFloatingP
         }
     }
 
-    /// <summary>The number of outputs of the network.</summary>
-    public int Outputs => _outputs;
-
     private void Allocate(int rows)
     {
         if (rows == _rows)
@@ -236,9 +231,6 @@ internal sealed class LocalReparameterization<T> where T : unmanaged, IFloatingP
             s.InputGrad = l == 0 ? null : _backend.Allocate(rows, s.In);
             s.Scratch = l == 0 ? null : _backend.Allocate(rows, s.In);
         }
-
-        // An activation layer after a dense one needs the input gradient of that dense layer to exist: every layer but the
-        // first passes ∂L/∂h down, so the loop above allocates InputGrad for l ≥ 1 (activations reuse Delta).
     }
 
     private static T[] Data(Tensor<T> t) => t is HostTensor<T> h
