@@ -32,6 +32,15 @@ public sealed partial class GpuBackend : Backend<float>
     /// <inheritdoc />
     public override string Name => Device.Target == GpuTarget.Cuda ? "cuda" : "ilgpu-cpu";
 
+    private long _launches;
+
+    /// <summary>Kernel launches made by this backend so far (every kernel launch calls <see cref="Launched"/>): with
+    /// the device's launch latency this gives the floor of an epoch's time.</summary>
+    public long KernelLaunches => Interlocked.Read(ref _launches);
+
+    /// <summary>Counts <paramref name="count"/> kernel launches.</summary>
+    internal void Launched(int count = 1) => Interlocked.Add(ref _launches, count);
+
     /// <summary>The device tensor (the backend owns it; checked by the public methods).</summary>
     internal static GpuTensor G(Tensor<float> t) => (GpuTensor)t;
 

@@ -82,7 +82,19 @@ public sealed class GpuDevice
     /// <summary>The kernel cached under <paramref name="name"/>, loaded (compiled) on first use.</summary>
     internal TKernel Kernel<TKernel>(string name, Func<Accelerator, TKernel> load)
         where TKernel : class
-        => (TKernel)_kernels.GetOrAdd(name, _ => load(Accelerator));
+        => (TKernel)_kernels.GetOrAdd(name, _ =>
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            TKernel kernel = load(Accelerator);
+            Interlocked.Add(ref _compileTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
+            return kernel;
+        });
+
+    private long _compileTicks;
+
+    /// <summary>Seconds spent compiling (loading) kernels on this device so far: the warm-up cost, reported apart
+    /// from run times.</summary>
+    public double CompileSeconds => (double)Interlocked.Read(ref _compileTicks) / System.Diagnostics.Stopwatch.Frequency;
 
     /// <summary>Number of kernels compiled on this device so far.</summary>
     public int CompiledKernels => _kernels.Count;
