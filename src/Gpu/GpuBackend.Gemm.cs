@@ -1,4 +1,5 @@
 using BoundLab.Gpu.Kernels;
+using ILGPU.Runtime;
 using BoundLab.Numerics.Tensors;
 
 namespace BoundLab.Gpu;
@@ -6,12 +7,12 @@ namespace BoundLab.Gpu;
 public sealed partial class GpuBackend
 {
     /// <inheritdoc />
-    /// <remarks>One launch of the tiled SGEMM (<see cref="SgemmKernel"/>, tile by <see cref="SgemmLaunch.Choose"/>);
+    /// <remarks>One launch of the tiled SGEMM (<see cref="SgemmKernel"/>, tile by <see cref="SgemmLaunch.Choose(int, int, Accelerator)"/>);
     /// alpha = 0 or k = 0 is one launch of C ← beta·C instead (A and B are not read; beta = 1 launches nothing).</remarks>
     protected override void MatMulCore(Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, float alpha, float beta)
         => MatMulWith(null, a, transA, b, transB, c, alpha, beta);
 
-    /// <summary><see cref="MatMulCore"/> with the block tile forced (null: chosen by <see cref="SgemmLaunch.Choose"/>);
+    /// <summary><see cref="MatMulCore"/> with the block tile forced (null: chosen by <see cref="SgemmLaunch.Choose(int, int, Accelerator)"/>);
     /// arguments already checked. Tests use it to run every tile the device can hold.</summary>
     internal void MatMulWith(SgemmTile? forced, Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, float alpha, float beta)
     {

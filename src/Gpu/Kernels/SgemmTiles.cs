@@ -27,10 +27,12 @@ internal interface ISgemmTile
     int ThreadsY { get; }
 
     /// <summary>acc[r, c] += sa[aOffset + r·ThreadsY]·sb[bOffset + c·ThreadsX] for the whole micro-tile (one p).</summary>
-    void Accumulate(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset);
+    void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+        where TFma : struct, ISgemmFma;
 
     /// <summary>Writes the micro-tile to C: element (r, c) to row row0 + r·ThreadsY, column col0 + c·ThreadsX.</summary>
-    void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0);
+    void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        where TFma : struct, ISgemmFma;
 }
 
 /// <summary>Eight float32 registers (one row of an 8×8 micro-tile).</summary>
@@ -46,20 +48,22 @@ internal struct Row8
     };
 
     /// <summary>this += x·b, element-wise, one FMA each.</summary>
-    public void Fma(float x, in Row8 b)
+    public void Fma<TFma>(float x, in Row8 b)
+        where TFma : struct, ISgemmFma
     {
-        V0 = MathF.FusedMultiplyAdd(x, b.V0, V0);
-        V1 = MathF.FusedMultiplyAdd(x, b.V1, V1);
-        V2 = MathF.FusedMultiplyAdd(x, b.V2, V2);
-        V3 = MathF.FusedMultiplyAdd(x, b.V3, V3);
-        V4 = MathF.FusedMultiplyAdd(x, b.V4, V4);
-        V5 = MathF.FusedMultiplyAdd(x, b.V5, V5);
-        V6 = MathF.FusedMultiplyAdd(x, b.V6, V6);
-        V7 = MathF.FusedMultiplyAdd(x, b.V7, V7);
+        V0 = default(TFma).Fma(x, b.V0, V0);
+        V1 = default(TFma).Fma(x, b.V1, V1);
+        V2 = default(TFma).Fma(x, b.V2, V2);
+        V3 = default(TFma).Fma(x, b.V3, V3);
+        V4 = default(TFma).Fma(x, b.V4, V4);
+        V5 = default(TFma).Fma(x, b.V5, V5);
+        V6 = default(TFma).Fma(x, b.V6, V6);
+        V7 = default(TFma).Fma(x, b.V7, V7);
     }
 
     /// <summary>Writes the row to C row i at columns col0 + c·stride (skipped outside C).</summary>
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+        where TFma : struct, ISgemmFma
     {
         if (i >= g.M)
         {
@@ -67,14 +71,14 @@ internal struct Row8
         }
 
         int r = i * g.N;
-        SgemmKernel.StoreOne(c, g, r, col0, V0);
-        SgemmKernel.StoreOne(c, g, r, col0 + stride, V1);
-        SgemmKernel.StoreOne(c, g, r, col0 + 2 * stride, V2);
-        SgemmKernel.StoreOne(c, g, r, col0 + 3 * stride, V3);
-        SgemmKernel.StoreOne(c, g, r, col0 + 4 * stride, V4);
-        SgemmKernel.StoreOne(c, g, r, col0 + 5 * stride, V5);
-        SgemmKernel.StoreOne(c, g, r, col0 + 6 * stride, V6);
-        SgemmKernel.StoreOne(c, g, r, col0 + 7 * stride, V7);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + stride, V1);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2 * stride, V2);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3 * stride, V3);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 4 * stride, V4);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 5 * stride, V5);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 6 * stride, V6);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 7 * stride, V7);
     }
 }
 
@@ -90,16 +94,18 @@ internal struct Row4
     };
 
     /// <summary>this += x·b, element-wise, one FMA each.</summary>
-    public void Fma(float x, in Row4 b)
+    public void Fma<TFma>(float x, in Row4 b)
+        where TFma : struct, ISgemmFma
     {
-        V0 = MathF.FusedMultiplyAdd(x, b.V0, V0);
-        V1 = MathF.FusedMultiplyAdd(x, b.V1, V1);
-        V2 = MathF.FusedMultiplyAdd(x, b.V2, V2);
-        V3 = MathF.FusedMultiplyAdd(x, b.V3, V3);
+        V0 = default(TFma).Fma(x, b.V0, V0);
+        V1 = default(TFma).Fma(x, b.V1, V1);
+        V2 = default(TFma).Fma(x, b.V2, V2);
+        V3 = default(TFma).Fma(x, b.V3, V3);
     }
 
     /// <summary>Writes the row to C row i at columns col0 + c·stride (skipped outside C).</summary>
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+        where TFma : struct, ISgemmFma
     {
         if (i >= g.M)
         {
@@ -107,10 +113,10 @@ internal struct Row4
         }
 
         int r = i * g.N;
-        SgemmKernel.StoreOne(c, g, r, col0, V0);
-        SgemmKernel.StoreOne(c, g, r, col0 + stride, V1);
-        SgemmKernel.StoreOne(c, g, r, col0 + 2 * stride, V2);
-        SgemmKernel.StoreOne(c, g, r, col0 + 3 * stride, V3);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + stride, V1);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2 * stride, V2);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3 * stride, V3);
     }
 }
 
@@ -120,30 +126,32 @@ internal struct Micro8x8
     public Row8 R0, R1, R2, R3, R4, R5, R6, R7;
 
     /// <summary>R_r += sa[aOffset + r·sy]·sb[bOffset + c·sx].</summary>
-    public void Accumulate(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+        where TFma : struct, ISgemmFma
     {
         Row8 b = Row8.Load(sb, bOffset, sx);
-        R0.Fma(sa[aOffset], b);
-        R1.Fma(sa[aOffset + sy], b);
-        R2.Fma(sa[aOffset + 2 * sy], b);
-        R3.Fma(sa[aOffset + 3 * sy], b);
-        R4.Fma(sa[aOffset + 4 * sy], b);
-        R5.Fma(sa[aOffset + 5 * sy], b);
-        R6.Fma(sa[aOffset + 6 * sy], b);
-        R7.Fma(sa[aOffset + 7 * sy], b);
+        R0.Fma<TFma>(sa[aOffset], b);
+        R1.Fma<TFma>(sa[aOffset + sy], b);
+        R2.Fma<TFma>(sa[aOffset + 2 * sy], b);
+        R3.Fma<TFma>(sa[aOffset + 3 * sy], b);
+        R4.Fma<TFma>(sa[aOffset + 4 * sy], b);
+        R5.Fma<TFma>(sa[aOffset + 5 * sy], b);
+        R6.Fma<TFma>(sa[aOffset + 6 * sy], b);
+        R7.Fma<TFma>(sa[aOffset + 7 * sy], b);
     }
 
     /// <summary>Writes the micro-tile to C.</summary>
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+        where TFma : struct, ISgemmFma
     {
-        R0.Store(c, g, row0, col0, sx);
-        R1.Store(c, g, row0 + sy, col0, sx);
-        R2.Store(c, g, row0 + 2 * sy, col0, sx);
-        R3.Store(c, g, row0 + 3 * sy, col0, sx);
-        R4.Store(c, g, row0 + 4 * sy, col0, sx);
-        R5.Store(c, g, row0 + 5 * sy, col0, sx);
-        R6.Store(c, g, row0 + 6 * sy, col0, sx);
-        R7.Store(c, g, row0 + 7 * sy, col0, sx);
+        R0.Store<TFma>(c, g, row0, col0, sx);
+        R1.Store<TFma>(c, g, row0 + sy, col0, sx);
+        R2.Store<TFma>(c, g, row0 + 2 * sy, col0, sx);
+        R3.Store<TFma>(c, g, row0 + 3 * sy, col0, sx);
+        R4.Store<TFma>(c, g, row0 + 4 * sy, col0, sx);
+        R5.Store<TFma>(c, g, row0 + 5 * sy, col0, sx);
+        R6.Store<TFma>(c, g, row0 + 6 * sy, col0, sx);
+        R7.Store<TFma>(c, g, row0 + 7 * sy, col0, sx);
     }
 }
 
@@ -153,22 +161,24 @@ internal struct Micro4x4
     public Row4 R0, R1, R2, R3;
 
     /// <summary>R_r += sa[aOffset + r·sy]·sb[bOffset + c·sx].</summary>
-    public void Accumulate(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+        where TFma : struct, ISgemmFma
     {
         Row4 b = Row4.Load(sb, bOffset, sx);
-        R0.Fma(sa[aOffset], b);
-        R1.Fma(sa[aOffset + sy], b);
-        R2.Fma(sa[aOffset + 2 * sy], b);
-        R3.Fma(sa[aOffset + 3 * sy], b);
+        R0.Fma<TFma>(sa[aOffset], b);
+        R1.Fma<TFma>(sa[aOffset + sy], b);
+        R2.Fma<TFma>(sa[aOffset + 2 * sy], b);
+        R3.Fma<TFma>(sa[aOffset + 3 * sy], b);
     }
 
     /// <summary>Writes the micro-tile to C.</summary>
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+        where TFma : struct, ISgemmFma
     {
-        R0.Store(c, g, row0, col0, sx);
-        R1.Store(c, g, row0 + sy, col0, sx);
-        R2.Store(c, g, row0 + 2 * sy, col0, sx);
-        R3.Store(c, g, row0 + 3 * sy, col0, sx);
+        R0.Store<TFma>(c, g, row0, col0, sx);
+        R1.Store<TFma>(c, g, row0 + sy, col0, sx);
+        R2.Store<TFma>(c, g, row0 + 2 * sy, col0, sx);
+        R3.Store<TFma>(c, g, row0 + 3 * sy, col0, sx);
     }
 }
 
@@ -187,9 +197,13 @@ internal struct Tile128 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset) => _acc.Accumulate(sa, aOffset, 16, sb, bOffset, 16);
+    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+        where TFma : struct, ISgemmFma
+        => _acc.Accumulate<TFma>(sa, aOffset, 16, sb, bOffset, 16);
 
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0) => _acc.Store(c, g, row0, 16, col0, 16);
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        where TFma : struct, ISgemmFma
+        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
 }
 
 /// <summary>64×64 blocks, depth 16, 256 threads (16×16) with 4×4 micro-tiles: four times the blocks of
@@ -208,9 +222,13 @@ internal struct Tile64 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset) => _acc.Accumulate(sa, aOffset, 16, sb, bOffset, 16);
+    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+        where TFma : struct, ISgemmFma
+        => _acc.Accumulate<TFma>(sa, aOffset, 16, sb, bOffset, 16);
 
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0) => _acc.Store(c, g, row0, 16, col0, 16);
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        where TFma : struct, ISgemmFma
+        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
 }
 
 /// <summary>32×32 blocks, depth 2, 16 threads (4×4) with 8×8 micro-tiles: for devices whose groups hold fewer than 256
@@ -229,7 +247,11 @@ internal struct Tile32 : ISgemmTile
 
     public readonly int ThreadsY => 4;
 
-    public void Accumulate(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset) => _acc.Accumulate(sa, aOffset, 4, sb, bOffset, 4);
+    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+        where TFma : struct, ISgemmFma
+        => _acc.Accumulate<TFma>(sa, aOffset, 4, sb, bOffset, 4);
 
-    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0) => _acc.Store(c, g, row0, 4, col0, 4);
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        where TFma : struct, ISgemmFma
+        => _acc.Store<TFma>(c, g, row0, 4, col0, 4);
 }
