@@ -12,6 +12,9 @@ public sealed partial class GpuBackend
     protected override void MatMulCore(Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, float alpha, float beta)
         => MatMulWith(null, a, transA, b, transB, c, alpha, beta);
 
+    /// <summary>Blocks along the grid's Y dimension (rows of C) that every CUDA device allows.</summary>
+    private const int MaxGridY = 65535;
+
     /// <summary><see cref="MatMulCore"/> with the block tile forced (null: chosen by <see cref="SgemmLaunch.Choose(int, int, Accelerator)"/>);
     /// arguments already checked. Tests use it to run every tile the device can hold.</summary>
     internal void MatMulWith(SgemmTile? forced, Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, float alpha, float beta)
@@ -43,6 +46,11 @@ public sealed partial class GpuBackend
         if (!SgemmLaunch.Fits(tile, Accelerator))
         {
             throw new ArgumentException($"SGEMM tile {tile} needs {SgemmLaunch.Threads(tile)} threads per group; {Device.Name} allows {Accelerator.MaxNumThreadsPerGroup}.", nameof(forced));
+        }
+
+        if ((m + SgemmLaunch.Side(tile) - 1) / SgemmLaunch.Side(tile) > MaxGridY)
+        {
+            throw new ArgumentException($"c has {m} rows; the SGEMM grid allows at most {(long)MaxGridY * SgemmLaunch.Side(tile)} rows with tile {tile} (split the product).", nameof(c));
         }
 
         SgemmLauncher kernel = Device.Kernel("sgemm-" + tile, acc => SgemmLaunch.Load(acc, tile));

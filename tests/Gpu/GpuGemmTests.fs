@@ -70,8 +70,8 @@ let private runKernel (acc: Accelerator) (kernel: SgemmLauncher) (tile: SgemmTil
     (dc.GetAsArray1D()).[0 .. c.M * c.N - 1]
 
 /// Cases for a tile of side s and depth d: a shape one past the tile in m, n and k-steps crossing (k not a multiple of
-/// d, several double-buffer swaps), with every transpose, beta = 0 over NaN and a general alpha/beta; plus 1×1×1 and
-/// k = 0 (C = beta·C).
+/// d, several double-buffer swaps), with every transpose, beta = 0 over NaN and a general alpha/beta; plus 1×1×1,
+/// k = 300 (many steps) and k = 0 (C = beta·C).
 let private casesFor side depth =
     [ for transA in [ false; true ] do
         for transB in [ false; true ] do
@@ -79,6 +79,7 @@ let private casesFor side depth =
             yield shape
             yield { shape with Alpha = 0.5f; Beta = -1.5f; NaNC = false }
             yield { shape with M = 1; N = 1; K = 1 }
+      yield { M = side + 1; N = 9; K = 300; TransA = true; TransB = true; Alpha = -0.75f; Beta = 0.5f; NaNC = false }
       yield { M = 3; N = 5; K = 0; TransA = false; TransB = true; Alpha = 2f; Beta = -1.5f; NaNC = false }
       yield { M = 3; N = 5; K = 0; TransA = true; TransB = false; Alpha = 2f; Beta = 0f; NaNC = true } ]
 
@@ -87,7 +88,7 @@ let private casesFor side depth =
 let private wideSimulator () = CPUDevice(32, 8, 1).CreateCPUAccelerator(GpuDevice.Context)
 
 let private tileCase (tile: SgemmTile) side depth =
-    testCase (sprintf "%A forced on a 256-thread simulator: boundaries crossed in m, n and k, all transposes, beta = 0 over NaN, k = 0" tile) <| fun () ->
+    testCase (sprintf "%A forced on a 256-thread simulator: boundaries crossed in m, n and k, all transposes, beta = 0 over NaN, k = 0 and 300" tile) <| fun () ->
         use acc = wideSimulator ()
         let kernel = SgemmLaunch.Load(acc, tile)
         for c in casesFor side depth do
