@@ -29,9 +29,8 @@ let private bits32 (x: float32[]) = x |> Array.map BitConverter.SingleToInt32Bit
 let private ulps (a: float) (b: float) =
     abs (BitConverter.DoubleToInt64Bits a - BitConverter.DoubleToInt64Bits b)
 
-/// Runs the same element-wise computation on a fresh simulator backend and on CpuBackend(1) and returns both
-/// results (host arrays).
-let private both (run: Backend<float32> -> float32[]) = run (simulator ()), run (CpuBackend(1))
+/// Runs the same computation on a fresh GPU backend and on CpuBackend(1) and returns both results (host arrays).
+let private both (create: unit -> GpuBackend) (run: Backend<float32> -> float32[]) = run (create ()), run (CpuBackend(1))
 
 let private activations = [ Activation.Identity; Activation.Relu; Activation.Sigmoid; Activation.Tanh ]
 
@@ -108,14 +107,15 @@ let private deviceMath =
                 Expect.equal (BitConverter.SingleToInt32Bits(DeviceMath.MulRn(xs[i], ys[i]))) (BitConverter.SingleToInt32Bits(xs[i] * ys[i])) "product"
     ]
 
-// ───────────── the backend on the simulator ─────────────
+// ───────────── the backend: on the simulator always, on CUDA when present ─────────────
 
-let private backend =
-    testList "simulator" [
+/// The tests of one GPU backend (a fresh one from create per case).
+let private backend (name: string) (create: unit -> GpuBackend) =
+    testList name [
         testCase "Fill, Scale, Axpy (also y = x), ReLU/identity BiasActivation and every ActivationBackward are bit-identical to the CPU backend" <| fun () ->
             let x, y = uniform 11UL 3.0 37, uniform 12UL 3.0 37
             let gpu, cpu =
-                both (fun b ->
+                both create (fun b ->
                     let tx, ty = b.FromArray(ReadOnlySpan x), b.FromArray(ReadOnlySpan y)
                     b.Axpy(-0.7f, tx, ty)
                     b.Axpy(1.3f, tx, tx)
@@ -127,7 +127,7 @@ let private backend =
             for act in activations do
                 let z, bias, g = uniform 13UL 4.0 (5 * 7), uniform 14UL 2.0 7, uniform 15UL 2.0 (5 * 7)
                 let gpu, cpu =
-                    both (fun b ->
+                    both create (fun b ->
                         let tz, out = b.FromMatrix(Matrix<float32>(5, 7, Array.copy z)), b.Allocate(5, 7)
                         b.BiasActivation(tz, b.FromArray(ReadOnlySpan bias), act, out)
                         let d = b.Allocate(5, 7)
@@ -143,7 +143,7 @@ let private backend =
                 let y = uniform 16UL 1.0 (3 * 11) |> Array.map (fun v -> if act = Activation.Sigmoid then abs v else v)
                 let g = uniform 17UL 2.0 (3 * 11)
                 let gpu, cpu =
-                    both (fun b ->
+                    both create (fun b ->
                         let ty, tg = b.FromMatrix(Matrix<float32>(3, 11, y)), b.FromMatrix(Matrix<float32>(3, 11, g))
                         b.ActivationBackward(act, ty, ty, tg, tg) // gradPre = gradOutput
                         b.ToArray tg)
@@ -155,7 +155,7 @@ let private backend =
                     let out = b.Allocate(40, 25)
                     b.BiasActivation(b.FromMatrix(Matrix<float32>(40, 25, z)), null, act, out)
                     b.ToArray out
-                let gpu, reference = run (simulator ()), run ReferenceBackend<float32>.Instance
+                let gpu, reference = run (create ()), run ReferenceBackend<float32>.Instance
                 let mutable exact = 0
                 for i in 0 .. z.Length - 1 do
                     let d = abs (BitConverter.SingleToInt32Bits gpu[i] - BitConverter.SingleToInt32Bits reference[i])
@@ -166,7 +166,7 @@ let private backend =
             for act in activations do
                 let z, bias = uniform 31UL 3.0 12, uniform 32UL 1.0 4
                 let gpu, cpu =
-                    both (fun b ->
+                    both create (fun b ->
                         let tz = b.FromMatrix(Matrix<float32>(3, 4, Array.copy z))
                         let view = b.View(tz, 3, 4)
                         b.BiasActivation(tz, b.FromArray(ReadOnlySpan bias), act, view)
@@ -179,7 +179,7 @@ let private backend =
             let z = [| nanf; 1f; -1f; -0f; 0f; nanf; 2f; -3f |]
             for act in activations do
                 let gpu, cpu =
-                    both (fun b ->
+                    both create (fun b ->
                         let tz, out = b.FromMatrix(Matrix<float32>(2, 4, Array.copy z)), b.Allocate(2, 4)
                         b.BiasActivation(tz, null, act, out)
                         let g = b.FromArray(ReadOnlySpan [| 1f; nanf; 2f; nanf; 3f; 1f; nanf; 1f |])
@@ -193,7 +193,7 @@ let private backend =
             for kind in [ LossKind.CrossEntropy; LossKind.Squared; LossKind.Hinge ] do
                 let f = [| 1f; nanf; 0.5f; 0.2f; -0.3f; 0.1f |]
                 let gpu, cpu =
-                    both (fun b ->
+                    both create (fun b ->
                         let g = b.Allocate(2, 3)
                         let loss = b.Loss(kind, b.FromMatrix(Matrix<float32>(2, 3, f)), labelsOn b [| 0; 2 |], g)
                         let errors = b.ErrorSum(b.FromMatrix(Matrix<float32>(2, 3, f)), labelsOn b [| 0; 2 |])
@@ -204,7 +204,7 @@ let private backend =
                     Expect.equal (Single.IsNaN gpu[i]) (Single.IsNaN cpu[i]) (sprintf "%A: gradient[%d] NaN as on the CPU" kind (i - 2))
                     if not (Single.IsNaN cpu[i]) then Expect.isLessThanOrEqual (abs (gpu[i] - cpu[i])) 1e-7f (sprintf "%A: gradient[%d]" kind (i - 2))
         testCase "an empty batch: loss 0, no errors, element-wise operations do nothing" <| fun () ->
-            let b = simulator ()
+            let b = create ()
             let launches = b.KernelLaunches
             let empty = b.Allocate(0, 3)
             Expect.equal (b.Loss(LossKind.CrossEntropy, empty, labelsOn b [||], b.Allocate(0, 3))) 0.0 "loss"
@@ -224,7 +224,7 @@ let private backend =
                   LossKind.Hinge, 3, [| 0; -1; 1; 1 |], 1, "0 … 2"
                   LossKind.Logistic, 1, [| 0; 1; 1; 2 |], 3, "0 … 1"
                   LossKind.CrossEntropy, 1, [| 0; 1 |], 1, "0 … 0" ] do
-                let b = simulator ()
+                let b = create ()
                 let f = b.Allocate(labels.Length, cols)
                 let e = BoundLab.Numerics.Tests.TestUtil.throwsOf<ArgumentOutOfRangeException> (fun () -> b.Loss(kind, f, labelsOn b labels, null) |> ignore) "bad label"
                 Expect.equal e.ParamName "targets" "names the argument"
@@ -244,12 +244,12 @@ let private backend =
                     let g = b.Allocate(labels.Length, cols)
                     let loss = b.Loss(kind, b.FromMatrix(Matrix<float32>(labels.Length, cols, f)), labelsOn b labels, g)
                     loss, b.ToArray g
-                let (lg, gg), (lr, gr) = run (simulator ()), run ReferenceBackend<float32>.Instance
+                let (lg, gg), (lr, gr) = run (create ()), run ReferenceBackend<float32>.Instance
                 Expect.isTrue (Double.IsFinite lg) (sprintf "%A: finite loss" kind)
                 Expect.isLessThanOrEqual (abs (lg - lr)) (1e-12 * (1.0 + abs lr)) (sprintf "%A: loss %.17g vs reference %.17g" kind lg lr)
                 Expect.equal (bits32 gg) (bits32 gr) (sprintf "%A: gradient" kind)
         testCase "the cached per-row buffers: a large, a small, then the large batch again give the same values" <| fun () ->
-            let b = simulator ()
+            let b = create ()
             let batch rows seed =
                 let f = b.FromMatrix(Matrix<float32>(rows, 4, uniform seed 3.0 (rows * 4)))
                 let labels = labelsOn b (Array.init rows (fun r -> r % 4))
@@ -257,7 +257,7 @@ let private backend =
             let first = batch 50 41UL
             let small = batch 3 42UL
             Expect.equal (batch 50 41UL) first "same loss and errors after a smaller batch"
-            let fresh = simulator ()
+            let fresh = create ()
             let f = fresh.FromMatrix(Matrix<float32>(3, 4, uniform 42UL 3.0 12))
             Expect.equal small (fresh.Loss(LossKind.CrossEntropy, f, labelsOn fresh [| 0; 1; 2 |], null), fresh.ErrorSum(f, labelsOn fresh [| 0; 1; 2 |])) "small batch as on a fresh backend"
         testCase "every loss agrees with the CPU backend to 1e-14 on 23 × 1 and 23 × 4 batches, with and without a gradient" <| fun () ->
@@ -271,13 +271,13 @@ let private backend =
                             let withGrad = b.Loss(kind, b.FromMatrix(Matrix<float32>(23, cols, f)), labelsOn b labels, g)
                             let without = b.Loss(kind, b.FromMatrix(Matrix<float32>(23, cols, f)), labelsOn b labels, null)
                             withGrad, without, b.ToArray g
-                        let (lg, ng, gg), (lc, _, gc) = run (simulator ()), run (CpuBackend(1))
+                        let (lg, ng, gg), (lc, _, gc) = run (create ()), run (CpuBackend(1))
                         Expect.equal lg ng (sprintf "%A %d: the gradient does not change the loss" kind cols)
                         Expect.isLessThanOrEqual (abs (lg - lc)) (1e-14 * (1.0 + abs lc)) (sprintf "%A %d: loss %.17g vs CPU %.17g" kind cols lg lc)
                         for i in 0 .. gc.Length - 1 do
                             Expect.isLessThanOrEqual (abs (gg[i] - gc[i])) (abs gc[i] * 1.2e-7f) (sprintf "%A %d: gradient[%d] %.9g vs CPU %.9g" kind cols i gg[i] gc[i])
         testCase "one launch per operation (Loss and ErrorSum one kernel each)" <| fun () ->
-            let b = simulator ()
+            let b = create ()
             let f, t = b.Allocate(4, 3), b.Allocate(4, 3)
             let start = b.KernelLaunches
             b.Fill(f, 0.5f)
@@ -352,4 +352,12 @@ let private ptxTests =
     ]
 
 [<Tests>]
-let tests = testSequenced <| testList "Gpu.Elementwise" [ deviceMath; backend; ptxTests ]
+let tests =
+    testSequenced <| testList "Gpu.Elementwise" [
+        deviceMath
+        backend "simulator" simulator
+        if cudaPresent.Value then
+            backend "CUDA" (fun () -> GpuBackend(GpuDevice.Cuda 0))
+        else
+            testCase "CUDA" <| fun () -> skiptest "no CUDA device: ILGPU finds no NVIDIA GPU here (these run on a GPU machine, see bench/gpu.sh)"
+        ptxTests ]
