@@ -118,19 +118,17 @@ let private emulateReduction (n: int) (step: int -> float -> float) =
     for g in 0 .. groups - 1 do total <- total + partial g
     total
 
-[<Tests>]
-let tests =
-    testSequenced <| testList "Gpu.Optimizer" [
-        testCase "FillNoise on the simulator is KeyedNormal.At bit for bit (4 keys, step ≥ 2³², 19 lengths)" <| fun () ->
-            let b = simulator ()
+/// The device tests, each run through `case` (on the simulator, or on CUDA when present).
+let private deviceTests (case: string -> (GpuBackend -> unit) -> Test) =
+    [
+        case "FillNoise on the device is KeyedNormal.At bit for bit (4 keys, step ≥ 2³², 19 lengths)" <| fun b ->
             for key in keys do
                 for n in lengths do
                     let t = b.FromArray(ReadOnlySpan(Array.create n Single.NaN)) // every element must be written
                     b.FillNoise(t, key)
                     expectSameBits (sprintf "%A n=%d" key n) (b.ToArray t) (Array.init n (fun i -> KeyedNormal.At(key, int64 i)))
 
-        testCase "device draws at element indices up to 2³⁴ − 1 are KeyedNormal.At" <| fun () ->
-            let b = simulator ()
+        case "device draws at element indices up to 2³⁴ − 1 are KeyedNormal.At" <| fun b ->
             let s = (RngKey.FromSeed 77UL).Stream()
             let indices =
                 Array.append [| 0L; 15L; 16L; 63L; 64L; (1L <<< 31) - 1L; 1L <<< 31; (1L <<< 32) + 17L; (1L <<< 33) + 40L; NoiseKey.MaxElements - 1L |]
@@ -138,8 +136,7 @@ let tests =
             for key in keys do
                 expectSameBits (sprintf "%A" key) (b.NoiseAtOnDevice(key, indices)) (indices |> Array.map (fun i -> KeyedNormal.At(key, i)))
 
-        testCase "device Box–Muller equals KeyedNormal.Pair on extreme and random words" <| fun () ->
-            let b = simulator ()
+        case "device Box–Muller equals KeyedNormal.Pair on extreme and random words" <| fun b ->
             // a: u at both ends, around the near-one switch (n = (a ≫ 1) | 1 = 0x5A82799A) and √½; b: every quadrant
             // boundary of θ and seam of its reduction (b ≫ 8 = k·2²¹, k = 0 … 7) ± one step.
             let aEdges = [ 0u; 1u; 2u; 3u; 0xFFFFFFFFu; 0xFFFFFFFEu; 0x80000000u; 0x7FFFFFFFu; 0xB504F332u; 0xB504F333u; 0xB504F334u; 0xB504F336u; 0xB504F330u; 0xB504F0E6u; 0xB504F0E7u ]
@@ -156,7 +153,7 @@ let tests =
             let expected = Array.init (2 * a.Length) (fun j -> let struct (c, sn) = KeyedNormal.Pair(a[j / 2], w[j / 2]) in if j % 2 = 0 then c else sn)
             expectSameBits "pairs (cos, sin)" (b.PairsOnDevice(a, w)) expected
 
-        testCase "Philox4x32-10 on the device: Random123 known answers and the CPU's Block" <| fun () ->
+        case "Philox4x32-10 on the device: Random123 known answers and the CPU's Block" <| fun b ->
             // Known-answer vectors from Random123's kat_vectors (philox4x32_10), as in tests/Numerics/Random/PhiloxTests.fs.
             let kat =
                 [ (0u, 0u, 0u, 0u, 0u, 0u), (0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u)
@@ -167,15 +164,14 @@ let tests =
             let inputs = (kat |> List.map (fun ((c0, c1, c2, c3, k0, k1), _) -> [| c0; c1; c2; c3; k0; k1 |])) @ random
             let counters = inputs |> List.collect (fun v -> List.ofArray v[0..3]) |> Array.ofList
             let keyWords = inputs |> List.collect (fun v -> List.ofArray v[4..5]) |> Array.ofList
-            let got = (simulator ()).PhiloxOnDevice(counters, keyWords)
+            let got = b.PhiloxOnDevice(counters, keyWords)
             kat |> List.iteri (fun j (_, (x0, x1, x2, x3)) ->
                 Expect.equal got[4 * j .. 4 * j + 3] [| x0; x1; x2; x3 |] (sprintf "Random123 known answer %d" j))
             inputs |> List.iteri (fun j v ->
                 let struct (x0, x1, x2, x3) = Philox.Block(v[0], v[1], v[2], v[3], v[4], v[5])
                 Expect.equal got[4 * j .. 4 * j + 3] [| x0; x1; x2; x3 |] (sprintf "block %d equals Philox.Block" j))
 
-        testCase "LangevinStep and AddNoise on the simulator equal the CPU backend bit for bit" <| fun () ->
-            let b = simulator ()
+        case "LangevinStep and AddNoise on the device equal the CPU backend bit for bit" <| fun b ->
             for key in keys do
                 for n in [ 1; 17; 64; 65; 1000; 4099 ] do
                     for lr, wd, scale in [ 0.05, 1e-3, 0.02; 0.1, 0.0, 1.0; 3e-3, 5e-4, 1e-4 ] do
@@ -191,8 +187,7 @@ let tests =
                         expectSameBits (sprintf "Langevin w, %A n=%d lr=%g wd=%g s=%g" key n lr wd scale) gw cw
                         expectSameBits (sprintf "w + sξ, %A n=%d s=%g" key n scale) ga ca
 
-        testCase "SgdStep (plain, weight decay, momentum) on the simulator equals the CPU backend bit for bit" <| fun () ->
-            let b = simulator ()
+        case "SgdStep (plain, weight decay, momentum) on the device equals the CPU backend bit for bit" <| fun b ->
             for n in [ 1; 17; 1000; 4099 ] do
                 for momentum, wd in [ 0.0, 0.0; 0.0, 1e-3; 0.9, 0.0; 0.9, 5e-4; 0.5, 0.1 ] do
                     let w, g, v = uniform 121UL 1.0 n, uniform 122UL 1.0 n, uniform 123UL 1.0 n
@@ -206,8 +201,7 @@ let tests =
                     expectSameBits (sprintf "w after 3 steps, n=%d μ=%g wd=%g" n momentum wd) gw cw
                     expectSameBits (sprintf "velocity, n=%d μ=%g wd=%g" n momentum wd) gv cv
 
-        testCase "ColumnSums on the simulator equals the CPU backend bit for bit (fresh and accumulated)" <| fun () ->
-            let b = simulator ()
+        case "ColumnSums on the device equals the CPU backend bit for bit (fresh and accumulated)" <| fun b ->
             for rows, cols in [ 1, 1; 3, 17; 2, 1025; 300, 131; 1000, 40 ] do
                 let m = uniform 51UL 3.0 (rows * cols)
                 let prior = uniform 52UL 5.0 cols
@@ -218,10 +212,9 @@ let tests =
                         backend.ToArray sums
                     expectSameBits (sprintf "%d×%d accumulate=%b" rows cols accumulate) (run b) (run cpu)
 
-        testCase "Dot and EffectiveGradientNormSquared are the fixed blocking, bit for bit, and repeat exactly" <| fun () ->
-            let b = simulator ()
-            // 2049: two groups; 5000: three, partly filled; 2²¹ + 777: the grid is capped at 1024 groups and loops.
-            for n in [ 1; 255; 256; 2048; 2049; 5000; (1 <<< 21) + 777 ] do
+        case "Dot and EffectiveGradientNormSquared are the fixed blocking, bit for bit, and repeat exactly" <| fun b ->
+            // 2049: two groups; 5000: three, partly filled.
+            for n in [ 1; 255; 256; 2048; 2049; 5000 ] do
                 let x, y = uniform 91UL 2.0 n, uniform 92UL 2.0 n
                 let tx, ty = b.FromArray(ReadOnlySpan x), b.FromArray(ReadOnlySpan y)
                 let dot = b.Dot(tx, ty)
@@ -237,9 +230,14 @@ let tests =
                     Expect.equal (BitConverter.DoubleToInt64Bits norm) (BitConverter.DoubleToInt64Bits expected) (sprintf "‖g + wd·w‖² n=%d wd=%g" n wd)
                     let cpuNorm = cpu.EffectiveGradientNormSquared(cpu.FromArray(ReadOnlySpan x), cpu.FromArray(ReadOnlySpan y), wd)
                     Expect.isLessThanOrEqual (abs (norm - cpuNorm)) (2.0 * float n * Math.Pow(2.0, -53.0) * norm) (sprintf "norm² n=%d near the CPU's" n)
+            // 2²¹ + 777 elements: the grid is capped at 1024 groups and each lane loops (one call: ~7 s on the simulator).
+            let n = (1 <<< 21) + 777
+            let x, y = uniform 93UL 1.0 n, uniform 94UL 1.0 n
+            let dot = b.Dot(b.FromArray(ReadOnlySpan x), b.FromArray(ReadOnlySpan y))
+            let expected = emulateReduction n (fun i s -> Math.FusedMultiplyAdd(float x[i], float y[i], s))
+            Expect.equal (BitConverter.DoubleToInt64Bits dot) (BitConverter.DoubleToInt64Bits expected) (sprintf "Dot n=%d (capped grid): %.17g vs emulated %.17g" n dot expected)
 
-        testCase "empty tensors: reductions give 0 and updates do nothing" <| fun () ->
-            let b = simulator ()
+        case "empty tensors: reductions give 0 and updates do nothing" <| fun b ->
             let e = b.Allocate(0, 3)
             Expect.equal (b.Dot(e, e)) 0.0 "Dot"
             Expect.equal (b.EffectiveGradientNormSquared(e, e, 0.1)) 0.0 "norm²"
@@ -250,11 +248,16 @@ let tests =
             let sums = b.Allocate(1, 3)
             b.ColumnSums(e, sums)
             Expect.equal (b.ToArray sums) [| 0f; 0f; 0f |] "column sums of no rows"
+    ]
 
+/// The PTX tests: compiled without a GPU, they run everywhere.
+let private ptxTests =
+    [
         testCase "PTX dataflow check: it flags a multiply feeding an add, through moves, and exempts powers of two" <| fun () ->
             let flagged = mulFeedingAdd "mul.f32 %f3, %f1, %f2;\nmov.f32 %f4, %f3;\nadd.f32 %f5, %f4, %f1;\nsub.f32 %f6, %f1, %f3;"
             Expect.equal flagged.Length 2 "two contractible pairs"
             let exact = mulFeedingAdd "mul.f32 %f3, %f1, 0fB0000000;\nadd.f32 %f5, %f3, 0f40000000;"
+            Expect.equal exact.Length 1 "found"
             Expect.isTrue (exact |> List.forall (fun (_, ops) -> ops |> Array.exists powerOfTwoImmediate)) "−2⁻³¹ is a power of two"
             Expect.isFalse (powerOfTwoImmediate "0f3F800001") "1 + ulp is not"
             Expect.isTrue (mulFeedingAdd "mul.f64 %fd3, %fd1, %fd2;\ncvt.rn.f32.f64 %f1, %fd3;\nadd.f32 %f2, %f1, %f1;").IsEmpty "a conversion breaks the chain"
@@ -292,4 +295,12 @@ let tests =
                 Expect.isEmpty inexact (sprintf "%O: a float32 product feeds an add (ptxas may contract it): %A" m inexact)
                 Expect.equal pairs.Length exceptions (sprintf "%O: the exact exceptions" m)
                 Expect.equal (count @"\bfma\.rn\.f32" ptx) fmas (sprintf "%O: fma.rn.f32 count" m)
+    ]
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "Gpu.Optimizer" [
+        testList "ILGPU CPU accelerator" (deviceTests (fun name body -> testCase name (fun () -> body (simulator ()))))
+        testList "CUDA" (deviceTests cudaCase)
+        testList "PTX" ptxTests
     ]
