@@ -95,6 +95,7 @@ public static class DeviceNoise
         return new PhiloxWords { X0 = c0, X1 = c1, X2 = c2, X3 = c3 };
     }
 
+    // Box, Muller, "A note on the generation of random normal deviates", Ann. Math. Statist. 29 (1958), 610–611.
     /// <summary>Box–Muller of two words, as <see cref="KeyedNormal.Pair"/>.</summary>
     public static NormalPair Pair(uint a, uint b)
     {
