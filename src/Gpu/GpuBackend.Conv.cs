@@ -13,8 +13,12 @@ namespace BoundLab.Gpu;
 // kernel is the CPU kernel's arithmetic in the CPU kernel's order, so the results are the CPU backend's bits.
 public sealed partial class GpuBackend
 {
-    private readonly object _convBuffersLock = new();
+    /// <summary>Row-index slots of the gather ring: one stream synchronization per this many gathers.</summary>
+    private const int GatherSlots = 32;
+
     private MemoryBuffer1D<int, Stride1D.Dense>? _gatherRows;
+    private PageLockedArray1D<int>[]? _gatherStaging;
+    private int _gatherSlotLength, _gatherNextSlot;
     private MemoryBuffer1D<int, Stride1D.Dense>? _poolFlags;
 
     /// <inheritdoc />
@@ -72,8 +76,10 @@ public sealed partial class GpuBackend
     }
 
     /// <inheritdoc />
-    /// <remarks>The row indices go to a cached device buffer (grown when a larger batch comes), then one kernel copies
-    /// the inputs, labels and targets of those rows: no per-sample transfer.</remarks>
+    /// <remarks>The row indices go through a page-locked slot of a ring into a cached device buffer (an asynchronous copy:
+    /// the stream is synchronized only once per <see cref="GatherSlots"/> gathers, before slots are reused, or when a
+    /// larger batch grows the ring), then one kernel copies the inputs, labels and targets of those rows: no per-sample
+    /// transfer and no per-step wait.</remarks>
     protected override void GatherCore(ResidentDataset<float> data, ReadOnlySpan<int> rows, Batch<float> batch)
     {
         if (rows.Length == 0)
@@ -87,8 +93,7 @@ public sealed partial class GpuBackend
             int, IntView, IntView, int, FloatView, FloatView>(Kernels.GatherRows));
         lock (Device.Sync)
         {
-            IntView rowView = RowBuffer(rows.Length).View.SubView(0, rows.Length);
-            rowView.CopyFromCPU(Accelerator.DefaultStream, rows);
+            IntView rowView = StageRows(rows);
             IntView labels = data.Labels is null ? rowView : G(data.Labels).View;
             IntView batchLabels = batch.Labels is null ? rowView : G(batch.Labels).View;
             FloatView targets = data.Targets is null ? G(data.Inputs).View : G(data.Targets).View;
@@ -99,19 +104,50 @@ public sealed partial class GpuBackend
         }
     }
 
-    /// <summary>The cached row-index buffer, at least <paramref name="length"/> long (call under Device.Sync).</summary>
-    private MemoryBuffer1D<int, Stride1D.Dense> RowBuffer(int length)
+    /// <summary>Queues the copy of <paramref name="rows"/> into the next slot of the device ring and returns that slot's
+    /// view (call under Device.Sync). A slot's page-locked source is rewritten only after a synchronization that follows
+    /// its last copy.</summary>
+    private IntView StageRows(ReadOnlySpan<int> rows)
     {
-        lock (_convBuffersLock)
+        AcceleratorStream stream = Accelerator.DefaultStream;
+        if (_gatherStaging is null || rows.Length > _gatherSlotLength)
         {
-            if (_gatherRows is null || _gatherRows.Length < length)
+            stream.Synchronize();
+            FreeGatherRing();
+            _gatherSlotLength = Math.Max(256, (int)Math.Min(int.MaxValue / GatherSlots, 2L * rows.Length));
+            _gatherRows = Accelerator.Allocate1D<int>((long)GatherSlots * _gatherSlotLength);
+            _gatherStaging = new PageLockedArray1D<int>[GatherSlots];
+            for (int s = 0; s < GatherSlots; s++)
             {
-                _gatherRows?.Dispose();
-                _gatherRows = Accelerator.Allocate1D<int>(Math.Max(length, 256));
+                _gatherStaging[s] = Accelerator.AllocatePageLocked1D<int>(_gatherSlotLength);
             }
 
-            return _gatherRows;
+            _gatherNextSlot = 0;
         }
+        else if (_gatherNextSlot == GatherSlots)
+        {
+            stream.Synchronize();
+            _gatherNextSlot = 0;
+        }
+
+        int slot = _gatherNextSlot++;
+        PageLockedArray1D<int> staging = _gatherStaging[slot];
+        rows.CopyTo(staging.Span);
+        IntView device = _gatherRows!.View.SubView((long)slot * _gatherSlotLength, _gatherSlotLength);
+        device.CopyFromPageLockedAsync(stream, staging);
+        return device.SubView(0, rows.Length);
+    }
+
+    private void FreeGatherRing()
+    {
+        _gatherRows?.Dispose();
+        _gatherRows = null;
+        foreach (PageLockedArray1D<int> staging in _gatherStaging ?? [])
+        {
+            staging.Dispose();
+        }
+
+        _gatherStaging = null;
     }
 
     /// <inheritdoc />
@@ -206,13 +242,7 @@ public sealed partial class GpuBackend
     }
 
     /// <summary>The cached two-int flag buffer of the arg-max check (call under Device.Sync).</summary>
-    private MemoryBuffer1D<int, Stride1D.Dense> FlagBuffer()
-    {
-        lock (_convBuffersLock)
-        {
-            return _poolFlags ??= Accelerator.Allocate1D<int>(2);
-        }
-    }
+    private MemoryBuffer1D<int, Stride1D.Dense> FlagBuffer() => _poolFlags ??= Accelerator.Allocate1D<int>(2);
 
     /// <inheritdoc />
     /// <remarks>The window summed in (ky, kx) order, then one IEEE division: the CPU backend's bits.</remarks>

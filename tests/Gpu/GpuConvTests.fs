@@ -83,6 +83,19 @@ let private gatherTests =
         sameBitsAsCpu "regression gather" run
         let resident = (run (simulator ())).[2]
         Expect.equal (bits resident) (bits data.Targets.Data) "resident targets are the data set's bits"
+      testCase "70 gathers in a row (the row-index ring wraps twice, then grows) each copy the rows asked" <| fun () ->
+        let x = matrix 205UL 1.0 50 3
+        let data = Dataset("c", x, Array.init 50 (fun i -> i % 7), null, 7)
+        let b = simulator ()
+        let resident = b.Upload data
+        for step in 0 .. 69 do
+            let n = if step < 64 then 1 + step % 5 else 400 + step
+            let rows = Array.init n (fun i -> (i * 13 + step * 7) % 50)
+            let batch = b.AllocateBatch(resident, n)
+            b.Gather(resident, ReadOnlySpan rows, batch)
+            Expect.equal (indices b batch.Labels) (rows |> Array.map (fun r -> r % 7)) (sprintf "labels of gather %d" step)
+            let expected = rows |> Array.collect (fun r -> x.Data[r * 3 .. r * 3 + 2])
+            Expect.equal (bits (b.ToArray batch.Inputs)) (bits expected) (sprintf "inputs of gather %d" step)
       testCase "Upload makes tensors this backend owns; one Gather is one kernel launch" <| fun () ->
         let b = simulator ()
         let resident = b.Upload(Dataset("c", matrix 204UL 1.0 10 4, Array.init 10 (fun i -> i % 2), null, 2))
