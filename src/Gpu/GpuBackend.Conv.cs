@@ -21,6 +21,14 @@ public sealed partial class GpuBackend
     private int _gatherSlotLength, _gatherNextSlot;
     private MemoryBuffer1D<int, Stride1D.Dense>? _poolFlags;
 
+    /// <summary>Index buffers whose content MaxPool2dForward wrote, with its geometry: their arg-max indices are valid by
+    /// construction, so MaxPool2dBackward skips the device check and its host round trip. Every operation that writes an
+    /// index tensor by other means (UploadIndices, Gather) removes it (<see cref="ForgetArgmax"/>).</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<MemoryBuffer1D<int, Stride1D.Dense>, Conv2dGeometry> _argmaxFrom = [];
+
+    /// <summary>Marks <paramref name="t"/> as no longer holding MaxPool2dForward's arg-max (it is being written otherwise).</summary>
+    internal void ForgetArgmax(IndexTensor t) => _argmaxFrom.Remove(G(t).Buffer);
+
     /// <inheritdoc />
     /// <remarks>The inputs (already float32), the labels (a device index vector) and the regression targets go through
     /// page-locked staging buffers, all copies queued, then one synchronization: the data set is uploaded once per run.</remarks>
@@ -91,6 +99,11 @@ public sealed partial class GpuBackend
         int width = Math.Max(1, Math.Max(d, k));
         var kernel = Device.Kernel("gather.rows", acc => acc.LoadAutoGroupedStreamKernel<Index1D, int, IntView, int, FloatView, FloatView,
             int, IntView, IntView, int, FloatView, FloatView>(Kernels.GatherRows));
+        if (batch.Labels is not null)
+        {
+            ForgetArgmax(batch.Labels);
+        }
+
         lock (Device.Sync)
         {
             IntView rowView = StageRows(rows);
@@ -183,13 +196,16 @@ public sealed partial class GpuBackend
             kernel(output.Length, new ConvShape(geometry), G(input).View, G(output).View, G(argmax).View);
             Launched();
         }
+
+        _argmaxFrom.AddOrUpdate(G(argmax).Buffer, geometry);
     }
 
     /// <inheritdoc />
-    /// <remarks>A check kernel validates argmax on the device and its two flags come back (one 8-byte download, the only
-    /// host round trip of the pooling layers): an index outside its image is refused by name; when every index lies in its
-    /// own window and channel (as MaxPool2dForward writes) a gather adds the terms of the covering windows in output
-    /// order, else one thread per image runs the CPU's loop. Either way the CPU backend's bits, without atomics.</remarks>
+    /// <remarks>When argmax is what MaxPool2dForward wrote with this geometry (the training path) one gather kernel adds,
+    /// for each input value, the terms of the covering windows in output order. Otherwise a check kernel validates argmax
+    /// on the device and its two flags come back (one 8-byte download): an index outside its image is refused by name;
+    /// when every index lies in its own window and channel the same gather runs, else one thread per image runs the CPU's
+    /// loop. Either way the CPU backend's bits, without atomics.</remarks>
     protected override void MaxPool2dBackwardCore(Conv2dGeometry geometry, Tensor<float> gradOutput, IndexTensor argmax, Tensor<float> gradInput)
     {
         RequireSeparate(gradOutput, gradInput, nameof(gradInput));
@@ -205,14 +221,13 @@ public sealed partial class GpuBackend
         var perImage = Device.Kernel("pool.max.backward.per-image",
             acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, IntView, FloatView>(Kernels.MaxPoolBackwardPerImage));
         var shape = new ConvShape(geometry);
-        Span<int> flags = stackalloc int[2];
+        Span<int> flags = [int.MaxValue, 0];
+        bool trusted = _argmaxFrom.TryGetValue(G(argmax).Buffer, out Conv2dGeometry? wrote) && wrote == geometry;
         lock (Device.Sync)
         {
             IntView flagView = FlagBuffer().View;
-            if (argmax.Length > 0)
+            if (!trusted && argmax.Length > 0)
             {
-                flags[0] = int.MaxValue;
-                flags[1] = 0;
                 flagView.CopyFromCPU(Accelerator.DefaultStream, flags);
                 check(argmax.Length, shape, G(argmax).View, flagView);
                 Launched();

@@ -178,7 +178,36 @@ let private convTests =
         let got = b.ToArray dx
         for i in 0 .. got.Length - 1 do
             Expect.floatClose Accuracy.medium (float got[i]) expected[i] (sprintf "gradInput[%d]" i)
-      yield testCase "launches: one kernel per Im2Col, Col2Im, pooling pass; two per MaxPool2dBackward (check, then gather)" <| fun () ->
+      yield testCase "MaxPool2dBackward trusts only the arg-max MaxPool2dForward wrote with the same geometry: indices uploaded or gathered into it later are checked again" <| fun () ->
+        let b = simulator ()
+        let g = Conv2dGeometry(2, 5, 6, 3, 3, 2, 2, 1, 1)
+        let n = 2 * g.OutImageSize
+        let x, dy = b.FromMatrix(matrix 261UL 1.0 2 g.ImageSize), b.FromMatrix(matrix 262UL 1.0 2 g.OutImageSize)
+        let out, dx = b.Allocate(2, g.OutImageSize), b.Allocate(2, g.ImageSize)
+        let count f = (let before = b.KernelLaunches in f (); b.KernelLaunches - before)
+        let refused (argmax: IndexTensor) what =
+            let e = BoundLab.Numerics.Tests.TestUtil.throwsOf<ArgumentException> (fun () -> b.MaxPool2dBackward(g, dy, argmax, dx)) what
+            Expect.stringContains e.Message "argmax[" what
+        let argmax = b.AllocateIndices n
+        b.MaxPool2dForward(g, x, out, argmax)
+        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, dy, argmax, dx))) 1L "written by the forward pass: the gather alone"
+        b.UploadIndices(ReadOnlySpan(Array.create n 0), argmax) // image 1's outputs now point into image 0
+        refused argmax "uploaded after the forward pass"
+        // The same check after a Gather writes the tensor (a batch's labels used as the arg-max buffer).
+        let resident = b.Upload(Dataset("c", matrix 263UL 1.0 3 2, [| 0; 1; 2 |], null, 3))
+        let batch = b.AllocateBatch(resident, n)
+        b.MaxPool2dForward(g, x, out, batch.Labels)
+        b.Gather(resident, ReadOnlySpan(Array.create n 0), batch)
+        refused batch.Labels "gathered after the forward pass"
+        // And a forward pass with another geometry of the same sizes is not trusted for this one.
+        let other = Conv2dGeometry(2, 5, 6, 3, 3, 2, 2, 1, 1) // equal: trusted
+        b.MaxPool2dForward(other, x, out, argmax)
+        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, dy, argmax, dx))) 1L "an equal geometry is the same geometry"
+        let wider = Conv2dGeometry(2, 5, 6, 3, 4, 2, 2, 1, 1)
+        Expect.equal wider.OutImageSize g.OutImageSize "same output size, other windows"
+        b.MaxPool2dForward(wider, x, out, argmax)
+        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, dy, argmax, dx))) 2L "another geometry: checked (check, then a backward kernel)"
+      yield testCase "launches: one kernel per Im2Col, Col2Im, pooling pass; two for MaxPool2dBackward on uploaded indices (check, then gather)" <| fun () ->
         let b = simulator ()
         let g = Conv2dGeometry(2, 4, 4, 2, 2, 2, 2)
         let x = b.FromMatrix(matrix 251UL 1.0 1 g.ImageSize)
@@ -188,7 +217,9 @@ let private convTests =
         Expect.equal (count (fun () -> b.Col2Im(g, cols, b.Allocate(1, g.ImageSize)))) 1L "Col2Im"
         let out, argmax = b.Allocate(1, g.OutImageSize), b.AllocateIndices g.OutImageSize
         Expect.equal (count (fun () -> b.MaxPool2dForward(g, x, out, argmax))) 1L "MaxPool2dForward"
-        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, out, argmax, b.Allocate(1, g.ImageSize)))) 2L "MaxPool2dBackward"
+        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, out, argmax, b.Allocate(1, g.ImageSize)))) 1L "MaxPool2dBackward after the forward pass"
+        b.UploadIndices(ReadOnlySpan(indices b argmax), argmax)
+        Expect.equal (count (fun () -> b.MaxPool2dBackward(g, out, argmax, b.Allocate(1, g.ImageSize)))) 2L "MaxPool2dBackward on uploaded indices"
         Expect.equal (count (fun () -> b.AvgPool2dForward(g, x, out))) 1L "AvgPool2dForward"
         Expect.equal (count (fun () -> b.AvgPool2dBackward(g, out, b.Allocate(1, g.ImageSize)))) 1L "AvgPool2dBackward" ]
 
