@@ -53,11 +53,11 @@ public sealed partial class GpuBackend
                 {
                     Stage(stream, data.Targets!.Data, G(targets).View, staged);
                 }
-
-                stream.Synchronize();
             }
             finally
             {
+                // Also on failure: no queued copy may outlive its page-locked source.
+                stream.Synchronize();
                 foreach (IDisposable d in staged)
                 {
                     d.Dispose();
