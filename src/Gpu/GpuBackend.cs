@@ -105,6 +105,7 @@ public sealed partial class GpuBackend : Backend<float>
     /// <inheritdoc />
     protected override void UploadIndicesCore(ReadOnlySpan<int> source, IndexTensor destination)
     {
+        ForgetArgmax(destination);
         if (source.Length == 0)
         {
             return;
