@@ -4,6 +4,7 @@ using BoundLab.Numerics.Kernels;
 using BoundLab.Numerics.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
+using BoundLab.Gpu.Kernels;
 using FloatView = ILGPU.Runtime.ArrayView1D<float, ILGPU.Stride1D.Dense>;
 using IntView = ILGPU.Runtime.ArrayView1D<int, ILGPU.Stride1D.Dense>;
 
@@ -98,7 +99,7 @@ public sealed partial class GpuBackend
         int d = data.InputDim, k = data.Targets?.Cols ?? 0;
         int width = Math.Max(1, Math.Max(d, k));
         var kernel = Device.Kernel("gather.rows", acc => acc.LoadAutoGroupedStreamKernel<Index1D, int, IntView, int, FloatView, FloatView,
-            int, IntView, IntView, int, FloatView, FloatView>(Kernels.GatherRows));
+            int, IntView, IntView, int, FloatView, FloatView>(ConvKernels.GatherRows));
         if (batch.Labels is not null)
         {
             ForgetArgmax(batch.Labels);
@@ -168,7 +169,7 @@ public sealed partial class GpuBackend
     protected override void Im2ColCore(Conv2dGeometry geometry, Tensor<float> input, Tensor<float> cols)
     {
         RequireSeparate(input, cols, nameof(cols));
-        Launch("conv.im2col", Kernels.Im2Col, cols.Length, geometry, G(input).View, G(cols).View);
+        Launch("conv.im2col", ConvKernels.Im2Col, cols.Length, geometry, G(input).View, G(cols).View);
     }
 
     /// <inheritdoc />
@@ -176,7 +177,7 @@ public sealed partial class GpuBackend
     protected override void Col2ImCore(Conv2dGeometry geometry, Tensor<float> cols, Tensor<float> input)
     {
         RequireSeparate(cols, input, nameof(input));
-        Launch("conv.col2im", Kernels.Col2Im, input.Length, geometry, G(cols).View, G(input).View);
+        Launch("conv.col2im", ConvKernels.Col2Im, input.Length, geometry, G(cols).View, G(input).View);
     }
 
     /// <inheritdoc />
@@ -190,7 +191,7 @@ public sealed partial class GpuBackend
         }
 
         var kernel = Device.Kernel("pool.max.forward",
-            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, FloatView, IntView>(Kernels.MaxPoolForward));
+            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, FloatView, IntView>(ConvKernels.MaxPoolForward));
         lock (Device.Sync)
         {
             kernel(output.Length, new ConvShape(geometry), G(input).View, G(output).View, G(argmax).View);
@@ -215,11 +216,11 @@ public sealed partial class GpuBackend
         }
 
         var check = Device.Kernel("pool.max.check",
-            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, IntView, IntView>(Kernels.MaxPoolCheck));
+            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, IntView, IntView>(ConvKernels.MaxPoolCheck));
         var gather = Device.Kernel("pool.max.backward",
-            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, IntView, FloatView>(Kernels.MaxPoolBackward));
+            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, IntView, FloatView>(ConvKernels.MaxPoolBackward));
         var perImage = Device.Kernel("pool.max.backward.per-image",
-            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, IntView, FloatView>(Kernels.MaxPoolBackwardPerImage));
+            acc => acc.LoadAutoGroupedStreamKernel<Index1D, ConvShape, FloatView, IntView, FloatView>(ConvKernels.MaxPoolBackwardPerImage));
         var shape = new ConvShape(geometry);
         Span<int> flags = [int.MaxValue, 0];
         bool trusted = _argmaxFrom.TryGetValue(G(argmax).Buffer, out Conv2dGeometry? wrote) && wrote == geometry;
@@ -264,7 +265,7 @@ public sealed partial class GpuBackend
     protected override void AvgPool2dForwardCore(Conv2dGeometry geometry, Tensor<float> input, Tensor<float> output)
     {
         RequireSeparate(input, output, nameof(output));
-        Launch("pool.avg.forward", Kernels.AvgPoolForward, output.Length, geometry, G(input).View, G(output).View);
+        Launch("pool.avg.forward", ConvKernels.AvgPoolForward, output.Length, geometry, G(input).View, G(output).View);
     }
 
     /// <inheritdoc />
@@ -272,7 +273,7 @@ public sealed partial class GpuBackend
     protected override void AvgPool2dBackwardCore(Conv2dGeometry geometry, Tensor<float> gradOutput, Tensor<float> gradInput)
     {
         RequireSeparate(gradOutput, gradInput, nameof(gradInput));
-        Launch("pool.avg.backward", Kernels.AvgPoolBackward, gradInput.Length, geometry, G(gradOutput).View, G(gradInput).View);
+        Launch("pool.avg.backward", ConvKernels.AvgPoolBackward, gradInput.Length, geometry, G(gradOutput).View, G(gradInput).View);
     }
 
     /// <summary>Launches a one-thread-per-value kernel of the (shape, source, destination) form over <paramref name="length"/> threads.</summary>

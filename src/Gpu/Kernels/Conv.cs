@@ -2,7 +2,7 @@ using BoundLab.Numerics.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace BoundLab.Gpu;
+namespace BoundLab.Gpu.Kernels;
 
 /// <summary>A <see cref="Conv2dGeometry"/> as plain ints, the form a kernel takes it in (NHWC, element (b, y, x, c) at
 /// ((b·H + y)·W + x)·C + c).</summary>
@@ -74,7 +74,7 @@ internal readonly struct ConvShape
 // One thread per output value. The adjoints (Col2Im, the pooling backward passes) are gathers: each input value sums, in
 // increasing output order (oy, ox), the terms of the windows that cover it — the order of the CPU kernels and of
 // ConvReference, with no float atomics, so the result is the same bits whatever the GPU schedules.
-internal static partial class Kernels
+internal static partial class ConvKernels
 {
     /// <summary>The first output row (or column) whose window covers image row y: the least o ≥ 0 with o·s − pad + k − 1 ≥ y.</summary>
     private static int FirstCovering(int y, int pad, int kernel, int stride)

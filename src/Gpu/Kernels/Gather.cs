@@ -1,10 +1,10 @@
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace BoundLab.Gpu;
+namespace BoundLab.Gpu.Kernels;
 
 // Minibatch gathering from a resident data set: the only per-step upload is the row-index list.
-internal static partial class Kernels
+internal static partial class ConvKernels
 {
     /// <summary>Batch row r ← data row rows[r]: thread (r, col) of a rows × width grid (width = max(d, k, 1)) copies input
     /// column col when col &lt; d, target column col when col &lt; k (k = 0 without targets), and the label when
