@@ -24,7 +24,7 @@ let private tinyCnn =
         [| Models.Layers.Conv2dSpec(8, 8, 1, 3, Kernel = 3, Stride = 1, Padding = 1, Activation = Activation.Relu, Bias = true)
            Models.Layers.PoolSpec(Models.Layers.PoolKind.Max, 8, 8, 3, Kernel = 2, Stride = 2)
            Models.Layers.Conv2dSpec(4, 4, 3, 4, Kernel = 3, Stride = 1, Padding = 0, Activation = Activation.Relu, Bias = true)
-           Models.Layers.PoolSpec(Models.Layers.PoolKind.Avg, 2, 2, 4, Kernel = 2, Stride = 2)
+           Models.Layers.PoolSpec(Models.Layers.PoolKind.Average, 2, 2, 4, Kernel = 2, Stride = 2)
            Models.Layers.FlattenSpec(1, 1, 4)
            Models.Layers.DenseSpec(4, 4, Activation.Identity, true) |]
     ModelSpec("tiny-cnn", layers)
