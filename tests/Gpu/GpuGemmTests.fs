@@ -138,7 +138,7 @@ let tests =
                 Expect.isFalse (ptx.Contains ".extern") (name + ": no external function to link")
                 if explicitlyGrouped then
                     Expect.stringContains ptx "bar.sync" (name + ": group barrier reached the device code")
-                    Expect.stringContains ptx "ld.shared" (name + ": panels read from shared memory")
+                    Expect.stringContains ptx "ld.shared.v4.f32" (name + ": panels read from shared memory with 128-bit loads")
                     Expect.stringContains ptx "st.shared" (name + ": panels written to shared memory")
                     Expect.isGreaterThanOrEqual (count "fma.rn.f32" ptx) micro[name] (name + ": one fused FMA per micro-tile element per p")
                 // Accumulators and prefetched values are struct fields in registers; the only local memory allowed is

@@ -47,10 +47,11 @@ public readonly struct SgemmArgs
 /// the next slice is read from global memory into registers while the current one is multiplied), and each thread
 /// accumulates its micro-tile of C in registers with explicit float32 FMAs, p in increasing order.</summary>
 /// <remarks>Tiling after Volkov &amp; Demmel, "Benchmarking GPUs to tune dense linear algebra", SC 2008 (§4: blocks
-/// of C in registers, panels of A and B in shared memory). A thread's micro-tile is strided (rows trow + r·ThreadsY,
-/// columns tcol + c·ThreadsX), so a warp reads consecutive shared-memory words of B (no bank conflicts) and writes
-/// consecutive columns of C (coalesced). The A panel is stored transposed (p-major) with 4 floats of padding per row
-/// so the transposing store is conflict-free. Elements outside op(A) or op(B) are loaded as 0 and stores outside C
+/// of C in registers, panels of A and B in shared memory). A thread's micro-tile is runs of four rows and four
+/// columns (4·trow + {0…3}, and Rows/2 further for 8 rows; likewise columns), read from the panels as 128-bit
+/// <see cref="Vec4"/> loads: a quarter-warp reads 128 contiguous bytes of B (no bank conflict) and one Vec4 of A
+/// (a broadcast), and a warp writes 64 contiguous bytes per row of C. The A panel is stored transposed (p-major)
+/// with 4 floats of padding per row so the transposing store is conflict-free. Elements outside op(A) or op(B) are loaded as 0 and stores outside C
 /// are skipped, so any shape works (k = 0 gives Alpha·0 + Beta·C; the backend routes alpha = 0 and k = 0 to
 /// <see cref="Scale"/> so A and B are not read).</remarks>
 internal static class SgemmKernel
@@ -75,8 +76,11 @@ internal static class SgemmKernel
         int threads = tx * acc.ThreadsY;
         int strideA = bm + Pad, strideB = bn + Pad;
         int sizeA = bk * strideA, sizeB = bk * strideB;
-        ArrayView<float> sa = SharedMemory.Allocate<float>(SharedFloats);
-        ArrayView<float> sb = SharedMemory.Allocate<float>(SharedFloats);
+        // Panels as Vec4s (16-byte aligned, read with 128-bit loads) and the same memory as floats (written one by one).
+        ArrayView<Vec4> sa4 = SharedMemory.Allocate<Vec4>(SharedFloats / 4);
+        ArrayView<Vec4> sb4 = SharedMemory.Allocate<Vec4>(SharedFloats / 4);
+        ArrayView<float> sa = sa4.Cast<float>();
+        ArrayView<float> sb = sb4.Cast<float>();
 
         int tid = Group.IdxX;
         int tcol = tid % tx, trow = tid / tx;
@@ -116,10 +120,10 @@ internal static class SgemmKernel
                 b3 = LoadB(b, g, tid + 3 * threads, bn, bk, colBase, p0);
             }
 
-            int aBase = cur * sizeA + trow, bBase = cur * sizeB + tcol;
+            int aBase = cur * (sizeA / 4) + trow, bBase = cur * (sizeB / 4) + tcol;
             for (int p = 0; p < bk; p++)
             {
-                acc.Accumulate<TFma>(sa, aBase + p * strideA, sb, bBase + p * strideB);
+                acc.Accumulate<TFma>(sa4, aBase + p * (strideA / 4), sb4, bBase + p * (strideB / 4));
             }
 
             if (more)
@@ -131,7 +135,7 @@ internal static class SgemmKernel
             Group.Barrier();
         }
 
-        acc.Store<TFma>(c, g, rowBase + trow, colBase + tcol);
+        acc.Store<TFma>(c, g, rowBase + 4 * trow, colBase + 4 * tcol);
     }
 
     /// <summary>C ← Beta·C (Beta = 0 writes 0, so NaN in C does not leak): the alpha = 0 and k = 0 cases.</summary>

@@ -3,12 +3,21 @@ using ILGPU.Runtime;
 
 namespace BoundLab.Gpu.Kernels;
 
+/// <summary>Four floats, 16-byte aligned in shared memory: a shared panel viewed as these is read with one 128-bit
+/// load (<c>ld.shared.v4.f32</c>) per four values.</summary>
+internal struct Vec4
+{
+    public float X, Y, Z, W;
+}
+
 /// <summary>A block-tile shape of <see cref="SgemmKernel"/> and the thread's register micro-tile that goes with it.
 /// Every member returns a constant, so ILGPU specializes the kernel per tile; the accumulators are struct fields,
 /// which ILGPU keeps in registers (the PTX test checks that no local memory is used).</summary>
-/// <remarks>Law: Rows·Depth = Cols·Depth = <see cref="SgemmKernel.LoadsPerThread"/>·ThreadsX·ThreadsY, Rows/ThreadsY and
-/// Cols/ThreadsX are the micro-tile's sides, and 2·Depth·(Rows or Cols + <see cref="SgemmKernel.Pad"/>) ≤
-/// <see cref="SgemmKernel.SharedFloats"/>.</remarks>
+/// <remarks>Law: Rows·Depth = Cols·Depth = <see cref="SgemmKernel.LoadsPerThread"/>·ThreadsX·ThreadsY, and
+/// 2·Depth·(Rows or Cols + <see cref="SgemmKernel.Pad"/>) ≤ <see cref="SgemmKernel.SharedFloats"/>. A thread owns rows
+/// 4·trow + {0…3} (and the same plus Rows/2 for an 8-row micro-tile) and likewise columns, so it reads its A and B
+/// values of one depth p as whole <see cref="Vec4"/>s: a quarter-warp reads 128 contiguous bytes of B (no bank
+/// conflict) and one Vec4 of A (a broadcast).</remarks>
 internal interface ISgemmTile
 {
     /// <summary>Rows of the block of C.</summary>
@@ -20,49 +29,43 @@ internal interface ISgemmTile
     /// <summary>Depth (k) of one shared-memory step.</summary>
     int Depth { get; }
 
-    /// <summary>Threads along the columns (the micro-tile's column stride).</summary>
+    /// <summary>Threads along the columns.</summary>
     int ThreadsX { get; }
 
-    /// <summary>Threads along the rows (the micro-tile's row stride).</summary>
+    /// <summary>Threads along the rows.</summary>
     int ThreadsY { get; }
 
-    /// <summary>acc[r, c] += sa[aOffset + r·ThreadsY]·sb[bOffset + c·ThreadsX] for the whole micro-tile (one p).</summary>
-    void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+    /// <summary>acc[r, c] += A value r · B value c for one p: sa[aOffset] (and sa[aOffset + Rows/8]) hold the
+    /// thread's A values, sb[bOffset] (and sb[bOffset + Cols/8]) its B values, in Vec4 units.</summary>
+    void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
         where TFma : struct, ISgemmFma;
 
-    /// <summary>Writes the micro-tile to C: element (r, c) to row row0 + r·ThreadsY, column col0 + c·ThreadsX.</summary>
+    /// <summary>Writes the micro-tile to C: rows row0 + {0…3} (+ Rows/2), columns col0 + {0…3} (+ Cols/2).</summary>
     void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
         where TFma : struct, ISgemmFma;
 }
 
-/// <summary>Eight float32 registers (one row of an 8×8 micro-tile).</summary>
+/// <summary>Eight float32 registers (one row of an 8×8 micro-tile: two runs of four columns).</summary>
 internal struct Row8
 {
     public float V0, V1, V2, V3, V4, V5, V6, V7;
 
-    /// <summary>s[offset + c·stride], c = 0 … 7.</summary>
-    public static Row8 Load(ArrayView<float> s, int offset, int stride) => new()
-    {
-        V0 = s[offset], V1 = s[offset + stride], V2 = s[offset + 2 * stride], V3 = s[offset + 3 * stride],
-        V4 = s[offset + 4 * stride], V5 = s[offset + 5 * stride], V6 = s[offset + 6 * stride], V7 = s[offset + 7 * stride],
-    };
-
-    /// <summary>this += x·b, element-wise, one FMA each.</summary>
-    public void Fma<TFma>(float x, in Row8 b)
+    /// <summary>this += x·(lo, hi), element-wise, one FMA each.</summary>
+    public void Fma<TFma>(float x, in Vec4 lo, in Vec4 hi)
         where TFma : struct, ISgemmFma
     {
-        V0 = default(TFma).Fma(x, b.V0, V0);
-        V1 = default(TFma).Fma(x, b.V1, V1);
-        V2 = default(TFma).Fma(x, b.V2, V2);
-        V3 = default(TFma).Fma(x, b.V3, V3);
-        V4 = default(TFma).Fma(x, b.V4, V4);
-        V5 = default(TFma).Fma(x, b.V5, V5);
-        V6 = default(TFma).Fma(x, b.V6, V6);
-        V7 = default(TFma).Fma(x, b.V7, V7);
+        V0 = default(TFma).Fma(x, lo.X, V0);
+        V1 = default(TFma).Fma(x, lo.Y, V1);
+        V2 = default(TFma).Fma(x, lo.Z, V2);
+        V3 = default(TFma).Fma(x, lo.W, V3);
+        V4 = default(TFma).Fma(x, hi.X, V4);
+        V5 = default(TFma).Fma(x, hi.Y, V5);
+        V6 = default(TFma).Fma(x, hi.Z, V6);
+        V7 = default(TFma).Fma(x, hi.W, V7);
     }
 
-    /// <summary>Writes the row to C row i at columns col0 + c·stride (skipped outside C).</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+    /// <summary>Writes the row to C row i at columns col0 + {0…3} and col0 + half + {0…3} (skipped outside C).</summary>
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int half)
         where TFma : struct, ISgemmFma
     {
         if (i >= g.M)
@@ -72,13 +75,13 @@ internal struct Row8
 
         int r = i * g.N;
         SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + stride, V1);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2 * stride, V2);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3 * stride, V3);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 4 * stride, V4);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 5 * stride, V5);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 6 * stride, V6);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 7 * stride, V7);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 1, V1);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2, V2);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3, V3);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half, V4);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 1, V5);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 2, V6);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 3, V7);
     }
 }
 
@@ -87,24 +90,18 @@ internal struct Row4
 {
     public float V0, V1, V2, V3;
 
-    /// <summary>s[offset + c·stride], c = 0 … 3.</summary>
-    public static Row4 Load(ArrayView<float> s, int offset, int stride) => new()
-    {
-        V0 = s[offset], V1 = s[offset + stride], V2 = s[offset + 2 * stride], V3 = s[offset + 3 * stride],
-    };
-
     /// <summary>this += x·b, element-wise, one FMA each.</summary>
-    public void Fma<TFma>(float x, in Row4 b)
+    public void Fma<TFma>(float x, in Vec4 b)
         where TFma : struct, ISgemmFma
     {
-        V0 = default(TFma).Fma(x, b.V0, V0);
-        V1 = default(TFma).Fma(x, b.V1, V1);
-        V2 = default(TFma).Fma(x, b.V2, V2);
-        V3 = default(TFma).Fma(x, b.V3, V3);
+        V0 = default(TFma).Fma(x, b.X, V0);
+        V1 = default(TFma).Fma(x, b.Y, V1);
+        V2 = default(TFma).Fma(x, b.Z, V2);
+        V3 = default(TFma).Fma(x, b.W, V3);
     }
 
-    /// <summary>Writes the row to C row i at columns col0 + c·stride (skipped outside C).</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int stride)
+    /// <summary>Writes the row to C row i at columns col0 + {0…3} (skipped outside C).</summary>
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0)
         where TFma : struct, ISgemmFma
     {
         if (i >= g.M)
@@ -114,71 +111,73 @@ internal struct Row4
 
         int r = i * g.N;
         SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + stride, V1);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2 * stride, V2);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3 * stride, V3);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 1, V1);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2, V2);
+        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3, V3);
     }
 }
 
-/// <summary>An 8×8 micro-tile with row stride sy and column stride sx.</summary>
+/// <summary>An 8×8 micro-tile: rows {0…3} and half + {0…3} of the thread's row base, columns likewise.</summary>
 internal struct Micro8x8
 {
     public Row8 R0, R1, R2, R3, R4, R5, R6, R7;
 
-    /// <summary>R_r += sa[aOffset + r·sy]·sb[bOffset + c·sx].</summary>
-    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+    /// <summary>Rank-1 update with A values sa[aOffset], sa[aOffset + aHalf] and B values sb[bOffset], sb[bOffset + bHalf].</summary>
+    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, int aHalf, ArrayView<Vec4> sb, int bOffset, int bHalf)
         where TFma : struct, ISgemmFma
     {
-        Row8 b = Row8.Load(sb, bOffset, sx);
-        R0.Fma<TFma>(sa[aOffset], b);
-        R1.Fma<TFma>(sa[aOffset + sy], b);
-        R2.Fma<TFma>(sa[aOffset + 2 * sy], b);
-        R3.Fma<TFma>(sa[aOffset + 3 * sy], b);
-        R4.Fma<TFma>(sa[aOffset + 4 * sy], b);
-        R5.Fma<TFma>(sa[aOffset + 5 * sy], b);
-        R6.Fma<TFma>(sa[aOffset + 6 * sy], b);
-        R7.Fma<TFma>(sa[aOffset + 7 * sy], b);
+        Vec4 a0 = sa[aOffset], a1 = sa[aOffset + aHalf];
+        Vec4 b0 = sb[bOffset], b1 = sb[bOffset + bHalf];
+        R0.Fma<TFma>(a0.X, b0, b1);
+        R1.Fma<TFma>(a0.Y, b0, b1);
+        R2.Fma<TFma>(a0.Z, b0, b1);
+        R3.Fma<TFma>(a0.W, b0, b1);
+        R4.Fma<TFma>(a1.X, b0, b1);
+        R5.Fma<TFma>(a1.Y, b0, b1);
+        R6.Fma<TFma>(a1.Z, b0, b1);
+        R7.Fma<TFma>(a1.W, b0, b1);
     }
 
-    /// <summary>Writes the micro-tile to C.</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+    /// <summary>Writes the micro-tile to C (row and column halves rowHalf, colHalf apart).</summary>
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int rowHalf, int col0, int colHalf)
         where TFma : struct, ISgemmFma
     {
-        R0.Store<TFma>(c, g, row0, col0, sx);
-        R1.Store<TFma>(c, g, row0 + sy, col0, sx);
-        R2.Store<TFma>(c, g, row0 + 2 * sy, col0, sx);
-        R3.Store<TFma>(c, g, row0 + 3 * sy, col0, sx);
-        R4.Store<TFma>(c, g, row0 + 4 * sy, col0, sx);
-        R5.Store<TFma>(c, g, row0 + 5 * sy, col0, sx);
-        R6.Store<TFma>(c, g, row0 + 6 * sy, col0, sx);
-        R7.Store<TFma>(c, g, row0 + 7 * sy, col0, sx);
+        R0.Store<TFma>(c, g, row0, col0, colHalf);
+        R1.Store<TFma>(c, g, row0 + 1, col0, colHalf);
+        R2.Store<TFma>(c, g, row0 + 2, col0, colHalf);
+        R3.Store<TFma>(c, g, row0 + 3, col0, colHalf);
+        R4.Store<TFma>(c, g, row0 + rowHalf, col0, colHalf);
+        R5.Store<TFma>(c, g, row0 + rowHalf + 1, col0, colHalf);
+        R6.Store<TFma>(c, g, row0 + rowHalf + 2, col0, colHalf);
+        R7.Store<TFma>(c, g, row0 + rowHalf + 3, col0, colHalf);
     }
 }
 
-/// <summary>A 4×4 micro-tile with row stride sy and column stride sx.</summary>
+/// <summary>A 4×4 micro-tile: rows and columns {0…3} of the thread's bases.</summary>
 internal struct Micro4x4
 {
     public Row4 R0, R1, R2, R3;
 
-    /// <summary>R_r += sa[aOffset + r·sy]·sb[bOffset + c·sx].</summary>
-    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, int sy, ArrayView<float> sb, int bOffset, int sx)
+    /// <summary>Rank-1 update with A values sa[aOffset] and B values sb[bOffset].</summary>
+    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
         where TFma : struct, ISgemmFma
     {
-        Row4 b = Row4.Load(sb, bOffset, sx);
-        R0.Fma<TFma>(sa[aOffset], b);
-        R1.Fma<TFma>(sa[aOffset + sy], b);
-        R2.Fma<TFma>(sa[aOffset + 2 * sy], b);
-        R3.Fma<TFma>(sa[aOffset + 3 * sy], b);
+        Vec4 a = sa[aOffset];
+        Vec4 b = sb[bOffset];
+        R0.Fma<TFma>(a.X, b);
+        R1.Fma<TFma>(a.Y, b);
+        R2.Fma<TFma>(a.Z, b);
+        R3.Fma<TFma>(a.W, b);
     }
 
     /// <summary>Writes the micro-tile to C.</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int sy, int col0, int sx)
+    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
         where TFma : struct, ISgemmFma
     {
-        R0.Store<TFma>(c, g, row0, col0, sx);
-        R1.Store<TFma>(c, g, row0 + sy, col0, sx);
-        R2.Store<TFma>(c, g, row0 + 2 * sy, col0, sx);
-        R3.Store<TFma>(c, g, row0 + 3 * sy, col0, sx);
+        R0.Store<TFma>(c, g, row0, col0);
+        R1.Store<TFma>(c, g, row0 + 1, col0);
+        R2.Store<TFma>(c, g, row0 + 2, col0);
+        R3.Store<TFma>(c, g, row0 + 3, col0);
     }
 }
 
@@ -197,13 +196,13 @@ internal struct Tile128 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
         where TFma : struct, ISgemmFma
         => _acc.Accumulate<TFma>(sa, aOffset, 16, sb, bOffset, 16);
 
     public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
         where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
+        => _acc.Store<TFma>(c, g, row0, 64, col0, 64);
 }
 
 /// <summary>64×64 blocks, depth 16, 256 threads (16×16) with 4×4 micro-tiles: four times the blocks of
@@ -222,13 +221,13 @@ internal struct Tile64 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
         where TFma : struct, ISgemmFma
-        => _acc.Accumulate<TFma>(sa, aOffset, 16, sb, bOffset, 16);
+        => _acc.Accumulate<TFma>(sa, aOffset, sb, bOffset);
 
     public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
         where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
+        => _acc.Store<TFma>(c, g, row0, col0);
 }
 
 /// <summary>32×32 blocks, depth 2, 16 threads (4×4) with 8×8 micro-tiles: for devices whose groups hold fewer than 256
@@ -247,11 +246,11 @@ internal struct Tile32 : ISgemmTile
 
     public readonly int ThreadsY => 4;
 
-    public void Accumulate<TFma>(ArrayView<float> sa, int aOffset, ArrayView<float> sb, int bOffset)
+    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
         where TFma : struct, ISgemmFma
         => _acc.Accumulate<TFma>(sa, aOffset, 4, sb, bOffset, 4);
 
     public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
         where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, 4, col0, 4);
+        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
 }
