@@ -230,7 +230,7 @@ let private kernelNames =
 
 let private ptxTests =
     [ testCase "every conv, pooling and gather kernel compiles to PTX for sm_90 (no GPU needed), with IEEE division and no float multiply" <| fun () ->
-        let kernels = typeof<GpuBackend>.Assembly.GetType("BoundLab.Gpu.Kernels", true)
+        let kernels = typeof<GpuBackend>.Assembly.GetType("BoundLab.Gpu.Kernels.ConvKernels", true)
         use backend = new PTXBackend(GpuDevice.Context, CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null)
         for name in kernelNames do
             let m = kernels.GetMethod(name, BindingFlags.Static ||| BindingFlags.NonPublic)
