@@ -38,7 +38,7 @@ public static class RunRecords
         // A named model (lenet, resmlp-…) is recorded under arch by its name; its activation is the one its layers use.
         MlpSpec? mlp = c.Model.Mlp;
         return new RunConfig(data.Name, data.TrainSize, data.TestSize, c.Model.Name, (mlp?.Hidden ?? Activation.Relu).ToString().ToLowerInvariant(),
-            mlp?.Bias ?? true, c.Init.ToString().ToLowerInvariant(), Loss.Name(c.Loss), c.Algorithm.Name, c.Seed, gradient, null);
+            mlp?.Bias ?? c.Model.HasBiases, c.Init.ToString().ToLowerInvariant(), Loss.Name(c.Loss), c.Algorithm.Name, c.Seed, gradient, null);
     }
 
     /// <summary>The data part of run.json for a loaded split (classes recorded unless <paramref name="withClasses"/> is false).</summary>
