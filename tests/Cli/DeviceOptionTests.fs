@@ -85,6 +85,14 @@ let tests =
             Expect.stringContains line "--device: got 'gpu'" "option and value"
             for w in DeviceSelection.Names do Expect.stringContains line w "allowed word"
 
+        testCase "train --optimizer admm --device cuda: one error line saying ADMM runs on the CPU only" <| fun () ->
+            withTempDir <| fun dir ->
+            let out = Path.Combine(dir, "run")
+            let code, _, err = runCli [ "train"; "--optimizer"; "admm"; "--device"; "cuda"; "--out"; out ]
+            Expect.equal code 2 "exit code"
+            Expect.stringContains (oneErrorLine err) "--device cuda: ADMM runs on the CPU only" "says why"
+            Expect.isFalse (Directory.Exists out) "nothing created"
+
         testCase "study --device cuda without a GPU: refused before the folder is made" <| fun () ->
             if GpuDevice.CudaDeviceCount > 0 then skiptest "a CUDA device is present"
             withTempDir <| fun dir ->
