@@ -12,7 +12,7 @@ internal struct Vec4
 
 /// <summary>A block-tile shape of <see cref="SgemmKernel"/> and the thread's register micro-tile that goes with it.
 /// Every member returns a constant, so ILGPU specializes the kernel per tile; the accumulators are struct fields,
-/// which ILGPU keeps in registers (the PTX test checks that no local memory is used).</summary>
+/// which ILGPU keeps in registers (the PTX test checks that local memory holds only inline-asm outputs).</summary>
 /// <remarks>Law: Rows·Depth = Cols·Depth = <see cref="SgemmKernel.LoadsPerThread"/>·ThreadsX·ThreadsY, and
 /// 2·Depth·(Rows or Cols + <see cref="SgemmKernel.Pad"/>) ≤ <see cref="SgemmKernel.SharedFloats"/>. A thread owns rows
 /// 4·trow + {0…3} (and the same plus Rows/2 for an 8-row micro-tile) and likewise columns, so it reads its A and B
