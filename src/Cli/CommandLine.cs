@@ -25,6 +25,7 @@ public static class CommandLine
         new BoundLab.Cli.Commands.ImportCommand(),
         new BoundLab.Cli.Commands.ReportCommand(BoundLab.Cli.Commands.StudyCommand.LoadResults),
         new BoundLab.Cli.Commands.StudyCommand(),
+        new BoundLab.Cli.Commands.DoctorCommand(),
     ];
 
     /// <summary>The System.CommandLine tree of every command (declared options where a command has a spec), used for

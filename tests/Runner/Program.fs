@@ -9,7 +9,8 @@ let private assemblies =
     [ typeof<BoundLab.Numerics.Tests.TestUtil.Marker>.Assembly
       typeof<BoundLab.Bounds.Tests.TestUtil.Marker>.Assembly
       typeof<BoundLab.Cli.Tests.TestUtil.Marker>.Assembly
-      typeof<BoundLab.Studies.Tests.TestUtil.Marker>.Assembly ]
+      typeof<BoundLab.Studies.Tests.TestUtil.Marker>.Assembly
+      typeof<BoundLab.Gpu.Tests.TestUtil.Marker>.Assembly ]
 
 /// Splits our own `--filter TEXT` (substring of the full test name) from Expecto's arguments.
 let rec private splitFilter (args: string list) =

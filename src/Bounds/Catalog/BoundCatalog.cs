@@ -18,7 +18,7 @@ public static class BoundCatalog
         Measures.Neyshabur2015(), Measures.BftNormalizedMargin(), Measures.Nbs18(), Measures.Mou18Stability(), Measures.Mou18PacBayes(),
         CatoniGrid.Entry(), MarginGrid.Mohri(), MarginGrid.MohriMulticlass(),
         CompressionBounds.OccamKl(), CompressionBounds.Lotfi22(),
-        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Information.Haghifam20(), Conv.Graf22(), Conv.Ledent21(),
+        Nbs18.PacBayesSpectral(), TwoLayer.Nlbls19(), Information.Sz20(), Information.Haghifam20(), Conv.Graf22(), Conv.Ledent21(), ConvGrid.Graf22(), ConvGrid.Ledent21(),
     }.Concat(Jiang20.All()).ToArray());
 
     // Bartlett, Foster, Telgarsky (2017), Theorem 3.3: 1-Lipschitz activations with σ(0) = 0, on the layers of an MLP.

@@ -67,10 +67,17 @@ public static class Vocabulary
         Q("init_hidden_rms", "sqrt((1/n) Σ_i ‖[U₀x_i]_+‖²), the initial hidden layer's output norm of a two-layer network", InputDomain.NonNegativeReal, "logit"),
         Q("spectral_complexity", "R_A = (Π ρ_i ‖A_i‖_σ)(Σ ‖A_iᵀ − M_iᵀ‖_(2,1)^(2/3)/‖A_i‖_σ^(2/3))^(3/2) of Bartlett et al. (2017) eq. (1.2)", InputDomain.PositiveReal, "weight"),
         Q("lip_prod", "Π_l s_l, the product of the layers' Lipschitz constants (operator norms of the convolutions)", InputDomain.PositiveReal, "1"),
-        Q("ratio_sum", "Σ_i (b_i/s_i)^(2/3), b_i = ‖K_i − K_i⁰‖_(2,1) of kernel tensor i (sum over filters of each filter's ℓ2 distance), s_i its operator norm", InputDomain.NonNegativeReal, "1"),
+        Q("ratio_sum", "Σ_i (b_i/s_i)^(2/3), b_i = ‖K_i − K_i⁰‖_(2,1) of kernel tensor i (ℓ2 over the input channels of each filter position, summed: Graf et al.'s grouping), s_i its operator norm", InputDomain.NonNegativeReal, "1"),
         Q("max_params", "W = max_i W_i, the largest number of kernel parameters of a layer", InputDomain.PositiveInteger, "1"),
         Q("ledent_r", "R = (Σ_l r_l^(2/3))^(3/2) of Ledent et al. (2021) Eq. (25) at margin γ", InputDomain.NonNegativeReal, "1"),
         Q("ledent_gamma", "Γ = max_l r_l O_l m_l of Ledent et al. (2021) Eq. (25)", InputDomain.NonNegativeReal, "1"),
+        Q("conv_depth", "number L of parametric layers (convolutions and dense layers) of a convolutional network", InputDomain.PositiveInteger, "1"),
+        Q("lip", "Lipschitz constants ‖A_l‖₂ of the parametric layers' linear maps l = 1 … conv_depth: the operator norm of a convolution on its whole input with its padding and stride, the spectral norm of a dense layer (a vector of length conv_depth)", InputDomain.PositiveReal, "weight"),
+        Q("kernel_l21_init", "‖K_l − K_l⁰‖_(2,1) of the kernels l = 1 … conv_depth as Graf et al. (2022) group it: ℓ2 over the input channels of each (filter, ky, kx), summed (a vector of length conv_depth)", InputDomain.PositiveReal, "weight"),
+        Q("ledent_a", "a_l of Ledent et al. (2021) as Graf et al. (2022) compute it, l = 1 … conv_depth: Σ over filters of each filter's ℓ2 distance from initialization, the last layer's Frobenius distance (a vector of length conv_depth)", InputDomain.PositiveReal, "weight"),
+        Q("patch_norm", "b_l, the largest ℓ2 norm of one input patch (window, zero-padded) of parametric layer l on the training set, l = 1 … conv_depth (a vector of length conv_depth)", InputDomain.PositiveReal, "1"),
+        Q("spatial_in", "d_l, the spatial input width of parametric layer l (1 for a dense layer), l = 1 … conv_depth (a vector of length conv_depth)", InputDomain.PositiveInteger, "1"),
+        Q("out_units", "O_l m_l, output positions (patches) times output channels of parametric layer l, l = 1 … conv_depth (a vector of length conv_depth)", InputDomain.PositiveInteger, "1"),
         Q("ledent_bar_w", "W̄ = max_l O_l m_l (patches × output channels) of Ledent et al. (2021)", InputDomain.PositiveReal, "1"),
 
         // Margins (multiclass margin f(x)_y − max_{j≠y} f(x)_j; for a binary real-valued classifier y·h(x)).

@@ -53,7 +53,7 @@ internal static class AdmmTrainCommand
         var spec = new CommandSpec("train", "train with ADMM (full batch, float64) after Z3 verifies its convergence conditions",
         [
             Optimizer, Data, OptionSets.DataDir, OptionSets.Data.TrainSize, OptionSets.Data.TestSize, Arch, OptionSets.Training.NoBias, Init,
-            InitStd, Iterations, Epochs, .. Betas, Lambda, R1, R2, Unverified, Timeout, OptionSets.Seed, OptionSets.Out, OptionSets.Force,
+            InitStd, Iterations, Epochs, .. Betas, Lambda, R1, R2, Unverified, Timeout, OptionSets.Seed, OptionSets.Device, OptionSets.Out, OptionSets.Force,
         ]);
         foreach (CliOption<string> b in Betas.Skip(3))
         {
@@ -107,6 +107,8 @@ internal static class AdmmTrainCommand
         bool unverified = a.Flag(Unverified);
         double timeout = a.Get(Timeout);
         ulong seed = a.Get(OptionSets.Seed);
+        if (a.Get(OptionSets.Device) is not "cpu" and string device)
+            throw new UsageException($"--device {device}: ADMM runs on the CPU only (its full-batch float64 updates are host code); leave --device out or give --device cpu.");
         string outDir = a.GetOrNull(OptionSets.Out) ?? Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{dataName}-{spec.Arch}-admm");
         bool force = a.Flag(OptionSets.Force);
         a.Finish();

@@ -10,7 +10,7 @@ namespace BoundLab.Cli.Commands;
 /// <summary><c>boundlab bench &lt;sub-verb&gt;</c>: timed harnesses whose JSON output peer scripts compare against.</summary>
 public sealed class BenchCommand : ICommand
 {
-    private static readonly string[] SubVerbs = ["gemm", "mlp", "noise", "gibbs"];
+    private static readonly string[] SubVerbs = ["gemm", "mlp", "noise", "gibbs", "gpu"];
 
     private static readonly CliOption<int> M = Opt.Int("--m", "M", "rows of C and op(A)", 1024, 1, 1 << 16);
     private static readonly CliOption<int> N = Opt.Int("--n", "N", "columns of C and op(B)", 1024, 1, 1 << 16);
@@ -24,8 +24,8 @@ public sealed class BenchCommand : ICommand
         [M, N, K, TransA, TransB, OptionSets.Threads, Repeats, OptionSets.BenchSeed, OptionSets.Json]);
 
     /// <summary>The declaration of <c>bench</c> and its sub-commands.</summary>
-    public static CommandSpec Spec { get; } = new("bench", "time GEMM (GFLOP/s), MLP training steps (samples/s), keyed Gaussian noise (normals/s) or the Gibbs error (examples/s)",
-        [GemmSpec, MlpBenchmark.Spec, NoiseBenchmark.Spec, GibbsBenchmark.Spec]);
+    public static CommandSpec Spec { get; } = new("bench", "time GEMM (GFLOP/s), MLP training steps (samples/s), keyed Gaussian noise (normals/s), the Gibbs error (examples/s) or the GPU (bench gpu)",
+        [GemmSpec, MlpBenchmark.Spec, NoiseBenchmark.Spec, GibbsBenchmark.Spec, GpuBenchmark.Spec]);
 
     /// <inheritdoc />
     CommandSpec? ICommand.Spec => Spec;
@@ -34,7 +34,7 @@ public sealed class BenchCommand : ICommand
     public string Name => "bench";
 
     /// <inheritdoc />
-    public string Summary => "time GEMM (GFLOP/s), MLP training steps (samples/s), keyed Gaussian noise (normals/s) or the Gibbs error (examples/s)";
+    public string Summary => "time GEMM (GFLOP/s), MLP training steps (samples/s), keyed Gaussian noise (normals/s), the Gibbs error (examples/s) or the GPU (bench gpu)";
 
     /// <inheritdoc />
     public int Run(IReadOnlyList<string> args)
@@ -58,6 +58,7 @@ public sealed class BenchCommand : ICommand
             "mlp" => MlpBenchmark.Run(MlpBenchmark.Spec.Parse(rest)),
             "noise" => NoiseBenchmark.Run(NoiseBenchmark.Spec.Parse(rest)),
             "gibbs" => GibbsBenchmark.Run(GibbsBenchmark.Spec.Parse(rest)),
+            "gpu" => GpuBenchmark.Run(GpuBenchmark.Spec.Parse(rest)),
             _ => throw new UsageException($"bench: unknown sub-verb '{args[0]}'; allowed: {allowed}."),
         };
     }

@@ -110,7 +110,7 @@ public sealed class ImportCommand : ICommand
         MlpSpec? mlp = model.Spec.Mlp;
         var gradient = new GradientConfig(dataOptions.DataDir, dataOptions.LabelNoise, null, 0, "Constant", 0, 0, 0, 0, 0, null, 0, 0, backend.Threads);
         var config = new RunConfig(dataOptions.Name, dataOptions.TrainSize, dataOptions.TestSize, model.Spec.Name,
-            (mlp?.Hidden ?? Numerics.Activation.Relu).ToString().ToLowerInvariant(), mlp?.Bias ?? true, "imported", lossName, "imported",
+            (mlp?.Hidden ?? Numerics.Activation.Relu).ToString().ToLowerInvariant(), mlp?.Bias ?? model.Spec.HasBiases, "imported", lossName, "imported",
             dataOptions.Seed, gradient, null);
         var results = new RunResults(RunRecord.ErrorKind(data), model.ParameterCount, trainError, testError, testError - trainError,
             trainLoss, testLoss, false, 0, null, 0, 0);

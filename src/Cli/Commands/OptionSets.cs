@@ -19,6 +19,11 @@ internal static class OptionSets
     public static readonly CliOption<string> DataDir = Opt.Text("--data-dir", "DIR",
         "folder holding mnist/", defaultText: "$BOUNDLAB_DATA, else ~/.cache/boundlab");
 
+    /// <summary>--device: where training runs (cpu, cuda, auto, ilgpu-cpu); see <see cref="BoundLab.Gpu.DeviceSelection"/>.</summary>
+    public static readonly CliOption<string> Device = Opt.Choice("--device", "D",
+        "cpu, cuda, auto (cuda when a CUDA device is found, else cpu) or ilgpu-cpu (ILGPU's kernel simulator, ~10⁶× slower: tests and debugging); " +
+        "GPU results match the CPU's within float tolerance, not bit for bit", "cpu", BoundLab.Gpu.DeviceSelection.Names);
+
     /// <summary>--seed: the run's one seed.</summary>
     public static readonly CliOption<ulong> Seed = Opt.UInt64("--seed", "S",
         "one seed for init, shuffling, label noise and SGLD noise", 0);
@@ -146,7 +151,7 @@ internal static class OptionSets
         public static IReadOnlyList<CliOption> All { get; } =
         [
             Arch, Model, Activation, NoBias, Init, InitStd, Loss, Optimizer, Lr, Schedule, DecayFactor, DecayEvery, DecayAt, Momentum, WeightDecay,
-            Beta, PgdRadius, PgdGrad, PgdSteps, PgdLoss, Batch, Epochs, RecordSteps, Seed, Threads, Out, Resume, Force,
+            Beta, PgdRadius, PgdGrad, PgdSteps, PgdLoss, Batch, Epochs, RecordSteps, Seed, Device, Threads, Out, Resume, Force,
         ];
     }
 }

@@ -102,8 +102,11 @@ internal sealed class RunInputs
 
     // The per-layer vectors of bft-spectral: spec_i = ‖A_i‖_σ and l21_init_i = ‖A_iᵀ − M_iᵀ‖_(2,1) with the initialization
     // as reference M_i, in layer order (their length, depth, comes from run.json and is checked by the catalog).
+    // The convolution-aware entries' vectors (lip, kernel_l21_init, ledent_a, patch_norm, spatial_in, out_units, of
+    // length conv_depth) come from measures.json param_layers of a convolutional chain.
     private (double[] Values, string Source)? LayerVector(string name) => name switch
     {
+        _ when run.ConvVectors.TryGetValue(name, out var conv) => ([.. conv], $"measures.json param_layers[*] ({name})"),
         _ when run.Layers.Count == 0 => null,
         "spec" => ([.. run.Layers.Select(l => l.Spectral)], "measures.json layers[*].spectral_norm"),
         "l21_init" => ([.. run.Layers.Select(l => l.L21FromInit)], "measures.json layers[*].l21_from_init"),

@@ -22,10 +22,11 @@ internal static class RunRecord
     /// <summary>"0-1 error" or "mean squared error".</summary>
     public static string ErrorKind(DataSplit data) => RunRecords.ErrorKind(data);
 
-    /// <summary>The whole document; writing it refuses a non-finite number.</summary>
-    public static RunDocument Build(TrainOptions o, DataSplit data, TrainResult r, double wallSeconds)
+    /// <summary>The whole document (<paramref name="device"/>: run.json's <c>device</c>, null for a CPU run); writing it
+    /// refuses a non-finite number.</summary>
+    public static RunDocument Build(TrainOptions o, DataSplit data, TrainResult r, double wallSeconds, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(o);
-        return RunRecords.Build(o.Config, o.Data, data, r, wallSeconds);
+        return RunRecords.Build(o.Config, o.Data, data, r, wallSeconds, device);
     }
 }

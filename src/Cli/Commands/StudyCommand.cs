@@ -1,6 +1,7 @@
 using System.Globalization;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
+using BoundLab.Gpu;
 using BoundLab.Bounds.Catalog.Sweep;
 using BoundLab.Studies.Evaluation;
 using BoundLab.Studies.Results;
@@ -29,13 +30,15 @@ public sealed class StudyCommand : ICommand
     /// <summary>The declaration of <c>study</c>'s options.</summary>
     public static CommandSpec Spec { get; } = new("study",
         "train a study's networks, measure them and evaluate every bound on each; results in DIR/study.sqlite",
-        [SpecFile, Out, Resume, FailFast, Shard, OptionSets.Threads], notes: """
+        [SpecFile, Out, Resume, FailFast, Shard, OptionSets.Threads, OptionSets.Device], notes: """
 
         Runs run one after the other, each on --threads cores; ids derive from each run's config, data checksums and
         code version, so a finished run is never trained twice. A killed study (Ctrl-C or kill -9) loses at most the
         epoch in progress: rerun the same command with --resume. A failed run is recorded with its error and the study
         goes on (exit code 1 at the end) unless --fail-fast. Split a study across processes or machines with
         --shard 1/N … N/N (one --out each), then: boundlab study merge DIR… --out DIR.
+        --device cuda (or auto) trains the runs on the GPU; its results match the CPU's within float tolerance, not
+        bit for bit, so GPU runs get ids of their own and record the device in run.json.
         """);
 
     /// <summary>The evaluator every run is measured and evaluated with; the one place to switch evaluators.</summary>
@@ -96,7 +99,10 @@ public sealed class StudyCommand : ICommand
         bool failFast = reader.Flag(FailFast);
         (int index, int count)? shard = reader.GetOrNull(Shard) is { } s ? ParseShard(s) : null;
         int threads = reader.Get(OptionSets.Threads);
+        DeviceKind deviceKind = DeviceSelection.Parse(reader.Get(OptionSets.Device));
         reader.Finish();
+        SelectedDevice device = DeviceSelection.Select(deviceKind, threads);
+        bool cpu = device.Kind == DeviceKind.Cpu;
 
         StudySpec spec = specFile is null ? DefaultStudy.Spec() : StudySpec.Load(specFile);
         string source = specFile ?? DefaultStudy.Source;
@@ -104,13 +110,15 @@ public sealed class StudyCommand : ICommand
         // the file is known to be trainable (a file the data refuses leaves nothing behind).
         StudyFolder.Check(outDir, resume);
         Console.Error.WriteLine($"study {spec.Name}: {spec.Runs.Count} runs; loading data and deriving run ids …");
-        StudyPlan plan = StudyPlan.Build(spec, source, new Progress<string>(m => Console.Error.WriteLine(m)));
+        if (deviceKind != DeviceKind.Cpu)
+            Console.Error.WriteLine(device.Description);
+        StudyPlan plan = StudyPlan.Build(spec, source, new Progress<string>(m => Console.Error.WriteLine(m)), cpu ? null : device.Name);
         using StudyFolder folder = StudyFolder.Open(outDir, resume, spec);
         // Runs the store holds that this study (this file, this code version: ids derive from both) no longer has are
         // kept but left out of the results, so a report never mixes two code versions of one run.
         int superseded = folder.Store.Supersede(plan.Runs.Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
         if (superseded > 0)
-            Console.Error.WriteLine($"{superseded} run(s) in {outDir} come from another code version or study file: kept in the store, left out of the results.");
+            Console.Error.WriteLine($"{superseded} run(s) in {outDir} come from another code version, device or study file: kept in the store, left out of the results.");
         if (shard is { } sh)
         {
             plan = plan.Shard(sh.index, sh.count);
@@ -128,7 +136,8 @@ public sealed class StudyCommand : ICommand
         StudyOutcome outcome;
         try
         {
-            outcome = new StudyRunner(folder, EvaluatorFactory(plan), display, threads, failFast).Run(plan, cancel.Token);
+            outcome = new StudyRunner(folder, EvaluatorFactory(plan), display, threads, failFast,
+                cpu ? null : device.Backend, cpu ? null : device.Summary).Run(plan, cancel.Token);
         }
         catch (OperationCanceledException)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
+using BoundLab.Gpu;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Measurements;
 using BoundLab.Numerics.Models;
@@ -41,6 +42,8 @@ public sealed class TrainCommand : ICommand
         }
 
         TrainOptions o = TrainOptions.Parse(reader);
+        // The device is resolved first: --device cuda without a GPU fails before a folder is made or data is loaded.
+        SelectedDevice device = DeviceSelection.Select(o.Device, o.Config.Threads);
         // The folder is checked, locked and cleaned before any data is loaded or any step is taken.
         using RunFolder folder = RunFolder.Open(o.OutDir, o.Resume, o.Force);
         var wall = Stopwatch.StartNew();
@@ -66,7 +69,7 @@ public sealed class TrainCommand : ICommand
         }
 
         o = o.ResolveModel(data.Train);
-        var trainer = new Trainer(o.Config, data, dataOptions: o.Data, ghost: supersample?.Ghost);
+        var trainer = new Trainer(o.Config, data, device.Backend, dataOptions: o.Data, ghost: supersample?.Ghost);
         bool regression = data.Train.Task == TaskKind.Regression;
         Console.Error.WriteLine(
             $"training {o.Config.Model.Name} ({o.Config.Model.ParameterCount:N0} parameters) on {data.Train.Name}: " +
@@ -80,18 +83,43 @@ public sealed class TrainCommand : ICommand
         };
         Console.CancelKeyPress += onCancel;
         Checkpoint checkpoint = folder.Checkpoint;
+        int completed = 0;
         if (o.Resume)
         {
             Console.Error.WriteLine(folder.State == RunFolderState.Interrupted
                 ? $"resuming from {checkpoint.Directory}"
                 : $"--resume: no checkpoint in {checkpoint.Directory}; starting from the beginning.");
+            completed = folder.State == RunFolderState.Interrupted ? checkpoint.ReadState().CompletedEpochs : 0;
+        }
+
+        if (o.Device != DeviceKind.Cpu)
+        {
+            Console.Error.WriteLine(device.Description);
+        }
+
+        DeviceHistory devices = DeviceHistory.Read(folder.Layout.Folder, completed).Continue(completed + 1, device.Summary);
+        if (devices.Mixed)
+        {
+            Console.Error.WriteLine($"note: {devices.Describe(Math.Max(completed + 1, o.Config.Epochs))}.");
         }
 
         var bar = ProgressBar.ForConsole();
+        bool devicesSaved = false;
+        void OnEpoch(EpochRecord r)
+        {
+            bar.EpochDone(r, regression);
+            if (!devicesSaved)
+            {
+                // Written once this device has finished an epoch, so a run that fails before its first one leaves no trace.
+                devices.Save(folder);
+                devicesSaved = true;
+            }
+        }
+
         TrainResult result;
         try
         {
-            result = trainer.Run(bar, cancel.Token, checkpoint, o.Resume, r => bar.EpochDone(r, regression));
+            result = trainer.Run(bar, cancel.Token, checkpoint, o.Resume, OnEpoch);
         }
         catch (OperationCanceledException)
         {
@@ -115,7 +143,7 @@ public sealed class TrainCommand : ICommand
         }
 
         // Built (and checked for non-finite numbers) before any file of the finished run is written.
-        RunDocument document = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds);
+        RunDocument document = RunRecord.Build(o, data, result, wall.Elapsed.TotalSeconds, devices.Describe(result.History.Count));
         ModelFile.Save(result.Model, folder.Layout.WeightsFile);
         ModelFile.Save(result.Initial, folder.Layout.InitialWeightsFile);
         if (result.Steps.Count > 0)

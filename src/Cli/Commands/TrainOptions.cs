@@ -1,6 +1,7 @@
 using BoundLab.Cli.Framework;
 using BoundLab.Cli.Framework.Options;
 using T = BoundLab.Cli.Commands.OptionSets.Training;
+using BoundLab.Gpu;
 using BoundLab.Numerics;
 using BoundLab.Numerics.Data;
 using BoundLab.Numerics.Losses;
@@ -11,7 +12,9 @@ using BoundLab.Numerics.Training;
 namespace BoundLab.Cli.Commands;
 
 /// <summary>The options of <c>boundlab train</c>, parsed and checked (every bad value is a UsageException).</summary>
-internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string OutDir, bool Resume, bool Force, string? ModelName = null)
+/// <param name="Device">--device (<see cref="DeviceKind.Cpu"/> by default).</param>
+internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string OutDir, bool Resume, bool Force, string? ModelName = null,
+    DeviceKind Device = DeviceKind.Cpu)
 {
     /// <summary>With <c>--model NAME</c>, the model built for the loaded data's input and output widths.</summary>
     public TrainOptions ResolveModel(Dataset train)
@@ -116,6 +119,7 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         bool supersample = a.Flag(Supersample);
         ulong seed = a.Get(OptionSets.Seed);
         int threads = a.Get(OptionSets.Threads);
+        DeviceKind device = DeviceSelection.Parse(a.Get(OptionSets.Device));
         string? outDir = a.GetOrNull(OptionSets.Out);
         bool resume = a.Flag(T.Resume);
         bool force = a.Flag(OptionSets.Force);
@@ -207,7 +211,7 @@ internal sealed record TrainOptions(TrainConfig Config, DataOptions Data, string
         var config = new TrainConfig(ModelSpec.FromMlp(spec), loss, opt, schedule, batch, epochs, seed, init, initStd ?? 0.01, threads, recordSteps);
         var dataOptions = new DataOptions(data, dataDir, supersample ? 2 * trainSize : trainSize, testSize, labelNoise ?? 0, seed);
         outDir ??= Path.Combine("runs", $"{DateTime.Now:yyyyMMdd-HHmmss}-{data}-{modelName ?? spec.Arch}");
-        return new TrainOptions(config, dataOptions, outDir, resume, force, modelName);
+        return new TrainOptions(config, dataOptions, outDir, resume, force, modelName, device);
     }
 
     private static void OnlyWith(string option, bool given, bool applies, string appliesTo, string here)

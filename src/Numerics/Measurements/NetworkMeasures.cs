@@ -67,10 +67,12 @@ public sealed record MarginMeasures(IReadOnlyList<MarginQuantile> Quantiles, dou
 /// <param name="Margins">Margin statistics; null for regression.</param>
 /// <param name="Sharpness">The sharpness searches; null when not measured or for regression.</param>
 /// <param name="Trajectory">Trajectory sums of the run (set by the caller that has the run's trajectory); null when none.</param>
+/// <param name="ParamLayers">Every convolution and dense layer of a convolutional chain (<see cref="ParamLayerMeasures.Applies"/>),
+/// with operator norms and kernel norms; null for other models.</param>
 public sealed record NetworkMeasures(
     string Arch, bool Chain, int TrainCount, IReadOnlyList<LayerMeasures> Layers, double? LogProdSpectral, double? LogProdFrobenius,
     long ParameterCount, long? HiddenUnits, double XNorm, double InputNorm, double? XSpectralNorm, double? LogPathNormSquared,
-    MarginMeasures? Margins, SharpnessMeasures? Sharpness, TrajectoryMeasures? Trajectory = null)
+    MarginMeasures? Margins, SharpnessMeasures? Sharpness, TrajectoryMeasures? Trajectory = null, IReadOnlyList<ParamLayerMeasures>? ParamLayers = null)
 {
     /// <summary>The ℓ2 path norm; null when <see cref="LogPathNormSquared"/> is null or its square root overflows.</summary>
     public double? PathNorm => LogPathNormSquared is { } l && double.IsFinite(Math.Exp(0.5 * l)) ? Math.Exp(0.5 * l) : null;
@@ -145,7 +147,8 @@ public sealed record NetworkMeasures(
             chain ? Counts.Parameters(weights, biases) : net.ParameterCount, chain ? Counts.HiddenUnits(weights) : null,
             Norms.Frobenius(train.Inputs), Norms.MaxRowNorm(train.Inputs),
             options.DataSpectralNorm ? SpectralNorm.Compute(train.Inputs).Value : null,
-            double.IsFinite(logPath) ? logPath : null, margins, sharpness);
+            double.IsFinite(logPath) ? logPath : null, margins, sharpness, null,
+            ParamLayerMeasures.Applies(net.Spec) ? ParamLayerMeasures.Compute(net, init, train.Inputs, threads) : null);
     }
 
     private static double? LogProduct(IEnumerable<double> factors)
@@ -181,7 +184,9 @@ public sealed record NetworkMeasures(
             ["arch"] = Arch,
             // A named model's layers list holds its dense layers only: a convolution's operator norm is not that of its
             // reshaped kernel, and a residual block's Lipschitz constant is not the product of its layers' norms.
-            ["layers_cover"] = Chain ? "every weight matrix of the MLP" : "the dense layers only (not convolutions; residual structure ignored)",
+            ["layers_cover"] = Chain ? "every weight matrix of the MLP"
+                : ParamLayers is null ? "the dense layers only (not convolutions; residual structure ignored)"
+                : "the dense layers only (not convolutions); param_layers holds every convolution and dense layer with its operator norm",
             ["n_train"] = TrainCount,
             ["layers"] = layers,
             ["log_prod_spectral"] = LogProdSpectral,
@@ -203,7 +208,39 @@ public sealed record NetworkMeasures(
         doc["margins"] = Margins is null ? null : MarginsJson(Margins);
         AddSharpness(doc);
         doc["trajectory"] = Trajectory?.ToJson();
+        if (ParamLayers is not null)
+            doc["param_layers"] = ParamLayersJson(ParamLayers);
         return doc;
+    }
+
+    private static JsonArray ParamLayersJson(IReadOnlyList<ParamLayerMeasures> layers)
+    {
+        var array = new JsonArray();
+        foreach (ParamLayerMeasures m in layers)
+        {
+            array.Add(new JsonObject
+            {
+                ["index"] = m.Index,
+                ["kind"] = m.Kind,
+                ["in"] = new JsonArray(m.InHeight, m.InWidth, m.InChannels),
+                ["out"] = new JsonArray(m.OutHeight, m.OutWidth, m.OutChannels),
+                ["kernel"] = m.Kernel,
+                ["stride"] = m.Stride,
+                ["padding"] = m.Padding,
+                ["kernel_params"] = m.KernelParams,
+                ["lipschitz"] = Finite("lipschitz", m.Lipschitz),
+                ["lipschitz_method"] = m.LipschitzMethod,
+                ["kernel_spectral_norm"] = Finite("kernel_spectral_norm", m.KernelSpectral),
+                ["frobenius_from_init"] = Finite("frobenius_from_init", m.FrobeniusFromInit),
+                ["kernel_l21_from_init"] = Finite("kernel_l21_from_init", m.KernelL21FromInit),
+                ["filter_l2_sum_from_init"] = Finite("filter_l2_sum_from_init", m.FilterL2SumFromInit),
+                ["max_filter_norm"] = Finite("max_filter_norm", m.MaxFilterNorm),
+                ["max_overlap"] = m.MaxOverlap,
+                ["max_patch_norm"] = Finite("max_patch_norm", m.MaxPatchNorm),
+            });
+        }
+
+        return array;
     }
 
     private static JsonObject MarginsJson(MarginMeasures m)

@@ -37,6 +37,17 @@ public sealed record ModelSpec
     /// <summary>Total number of trainable parameters.</summary>
     public long ParameterCount => Layers.Sum(l => l.ParameterCount);
 
+    /// <summary>Whether any dense or convolution layer (residual bodies included) has a bias.</summary>
+    public bool HasBiases => Layers.Any(HasBias);
+
+    private static bool HasBias(LayerSpec l) => l switch
+    {
+        DenseSpec d => d.Bias,
+        Conv2dSpec c => c.Bias,
+        ResidualSpec r => r.Body.Any(HasBias),
+        _ => false,
+    };
+
     /// <summary>The plain MLP this model is (dense layers, hidden activation shared, output linear), or null.</summary>
     public MlpSpec? Mlp
     {

@@ -69,7 +69,8 @@ internal sealed class RunJsonReader
             String(root, "", "weights_sha256"),
             admm ? null : NullableString(root, "", "trajectory"),
             admm ? null : Machine(Object(root, "machine", "machine")),
-            String(root, "", "finished_utc"));
+            String(root, "", "finished_utc"),
+            root.TryGetProperty("device", out JsonElement device) ? StringValue(device, "device") : null);
         return new RunDocument(version, config, data, history, results, provenance, outcome);
     }
 

@@ -114,6 +114,11 @@ internal sealed class RunJsonWriter
             w.WriteEndObject();
         }
 
+        if (f.Device is { } device)
+        {
+            w.WriteString("device", device);
+        }
+
         w.WriteString("finished_utc", f.FinishedUtc);
         w.WriteEndObject();
     }

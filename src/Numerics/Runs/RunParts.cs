@@ -53,8 +53,11 @@ public sealed record RunResults(string ErrorKind, long ParameterCount, double Tr
 /// <param name="Trajectory"><c>trajectory</c>: the trajectory's file name, null when none was recorded.</param>
 /// <param name="Machine"><c>machine</c> (gradient methods).</param>
 /// <param name="FinishedUtc"><c>finished_utc</c>, ISO 8601.</param>
+/// <param name="Device"><c>device</c>: what trained the run when it was not the CPU backend (e.g. "cuda — NVIDIA H200
+/// (sm_90, 139 GiB)", or each device with its epochs for a run resumed on another one); null, and the key absent, for
+/// CPU runs, whose run.json is what it was before GPU backends.</param>
 public sealed record RunProvenance(string Weights, string WeightsInit, string WeightsSha256, string? Trajectory,
-    MachineInfo? Machine, string FinishedUtc);
+    MachineInfo? Machine, string FinishedUtc, string? Device = null);
 
 /// <summary>run.json's <c>machine</c>.</summary>
 /// <param name="Processors"><c>processors</c>.</param>

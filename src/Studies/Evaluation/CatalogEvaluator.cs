@@ -68,7 +68,7 @@ public sealed class CatalogEvaluator : IRunEvaluator
         ArgumentNullException.ThrowIfNull(train);
         var mlp = net.Spec.Mlp;
         return new RunFacts(train.Labels is null ? null : train.Classes, mlp?.Layers, mlp is null ? "mixed" : ModelSpecJson.Name(mlp.Hidden),
-            "unknown", "unknown", mlp?.Bias ?? true, mlp is not null) { NTrain = train.Count };
+            "unknown", "unknown", mlp?.Bias ?? net.Spec.HasBiases, mlp is not null) { NTrain = train.Count };
     }
 
     /// <summary>Every entry of <paramref name="catalog"/> (default: the whole catalog) on the run, in catalog order.</summary>

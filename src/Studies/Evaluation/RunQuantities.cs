@@ -47,12 +47,16 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
     /// <summary>The vocabulary's per-layer vectors (spec = ‖W_i‖₂, l21_init = ‖W_iᵀ − W_i⁰ᵀ‖_(2,1), i = 1 … depth) of a
     /// plain MLP with measured layers; empty otherwise.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Vectors => Layers.Count == 0 || !Facts.IsMlp
-        ? BoundInputs.NoVectors
+        ? ConvVectors
         : new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal)
         {
             ["spec"] = Layers.Select(l => l.Spectral).ToArray(),
             ["l21_init"] = Layers.Select(l => l.L21FromInit).ToArray(),
         };
+
+    /// <summary>The per-layer vectors of a convolutional chain (measures.json param_layers): lip, kernel_l21_init, ledent_a,
+    /// patch_norm, spatial_in and out_units, each of length conv_depth; empty otherwise.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> ConvVectors { get; init; } = BoundInputs.NoVectors;
 
     /// <summary>Reads DIR/run.json (required) and DIR/measures.json (optional); with <paramref name="margins"/>, also
     /// rebuilds the training set and recomputes the per-sample margins from weights.bin (and the magnitude-aware
@@ -244,7 +248,37 @@ public sealed record RunQuantities(RunFacts Facts, IReadOnlyDictionary<string, d
             q.Add("mag_log_ratio_orig", mag.Orig, "weights.bin, weights-init.bin and measures.json sharpness_sigma_mag");
         }
 
-        return new RunQuantities(facts, q.Values, q.Sources, layers, margins, measures is not null);
+        IReadOnlyDictionary<string, IReadOnlyList<double>> conv = BoundInputs.NoVectors;
+        if (!c.IsMlp && measures?["param_layers"] is JsonArray parametric && parametric.Count > 0)
+            conv = ConvQuantities(q, parametric);
+        return new RunQuantities(facts, q.Values, q.Sources, layers, margins, measures is not null) { ConvVectors = conv };
+    }
+
+    // Graf et al. (2022) and Ledent et al. (2021) as Graf et al.'s code evaluates them (bounds/rademacher_bounds.py): the
+    // layers' Lipschitz constants, kernel distances from initialization (Ledent's a_L of the last layer is its Frobenius
+    // distance), the largest input patches, and the geometry. Only the per-layer vectors go to the catalog, so the
+    // fixed-constraint entries (graf22-conv, ledent21-conv), whose norms must be chosen before the data, get no aggregate.
+    private static IReadOnlyDictionary<string, IReadOnlyList<double>> ConvQuantities(Builder q, JsonArray layers)
+    {
+        double[] Col(string key) => layers.Select(l => Num(l, key)).ToArray();
+        int Int(JsonNode? l, string key, int at) => l?[key] is JsonArray a && a.Count == 3 && a[at] is JsonValue v && v.TryGetValue(out int x) ? x : 0;
+        double[] lip = Col("lipschitz"), l21 = Col("kernel_l21_from_init"), filters = Col("filter_l2_sum_from_init"),
+            frob = Col("frobenius_from_init"), patch = Col("max_patch_norm"), kernelParams = Col("kernel_params");
+        double[] ledentA = filters.Select((f, i) => i == filters.Length - 1 ? frob[i] : f).ToArray();
+        double[] spatial = layers.Select(l => (double)Int(l, "in", 1)).ToArray();
+        double[] outUnits = layers.Select(l => (double)Int(l, "out", 0) * Int(l, "out", 1) * Int(l, "out", 2)).ToArray();
+        var all = new[] { lip, l21, ledentA, patch, kernelParams, spatial, outUnits };
+        if (all.Any(v => v.Any(x => !double.IsFinite(x))))
+            return BoundInputs.NoVectors;
+        const string from = "measures.json param_layers";
+        q.Add("conv_depth", layers.Count, $"{from} (number of convolutions and dense layers)");
+        q.Add("max_params", kernelParams.Max(), $"{from} (max kernel_params)");
+        q.Add("ledent_bar_w", outUnits.Max(), $"{from} (max out height·width·channels)");
+        return new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal)
+        {
+            ["lip"] = lip, ["kernel_l21_init"] = l21, ["ledent_a"] = ledentA, ["patch_norm"] = patch,
+            ["spatial_in"] = spatial, ["out_units"] = outUnits,
+        };
     }
 
     /// <summary>The cheap quantities of an in-memory network after an epoch: norms and margins, no sharpness.</summary>

@@ -11,10 +11,13 @@ public sealed record StudyPlan(StudySpec Spec, IReadOnlyList<PlannedRun> Runs)
 {
     /// <summary>Loads each distinct data set once (for its checksums, then drops it), builds every run's training config,
     /// checks config and data fit (as <see cref="Trainer"/> does) and derives the ids. A run the data or the trainer refuses
-    /// is a <see cref="StudySpecException"/> naming the study file, the group and the run.</summary>
-    public static StudyPlan Build(StudySpec spec, string source, IProgress<string>? log = null)
+    /// is a <see cref="StudySpecException"/> naming the study file, the group and the run. <paramref name="device"/> names a
+    /// device other than the CPU backend (cuda, ilgpu-cpu): its results match the CPU's only within float tolerance, so it
+    /// enters every id (the same id must hold the same results); CPU ids are what they were before GPU backends.</summary>
+    public static StudyPlan Build(StudySpec spec, string source, IProgress<string>? log = null, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        string code = RunId.CodeVersion + (device is null ? "" : $" device {device}");
         var checksums = new Dictionary<DataOptions, (string Train, string Test)>();
         var cache = new DataCache();
         var runs = new Dictionary<string, PlannedRun>();
@@ -40,7 +43,7 @@ public sealed record StudyPlan(StudySpec Spec, IReadOnlyList<PlannedRun> Runs)
                 throw new StudySpecException($"{where}: {Text.OneLine(e)}");
             }
 
-            string id = RunId.Of(run.ConfigJson, sums.Train, sums.Test, RunId.CodeVersion);
+            string id = RunId.Of(run.ConfigJson, sums.Train, sums.Test, code);
             runs.TryAdd(id, new PlannedRun(id, run, spec.AxesOf(run), data, config, run.Get("stop_train_loss") as double?));
         }
 

@@ -16,7 +16,10 @@ namespace BoundLab.Studies.Runner;
 /// <param name="progress">Where progress goes.</param>
 /// <param name="threads">CPU threads per run (0 = all); results do not depend on it.</param>
 /// <param name="failFast">Stop at the first failed run.</param>
-public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, IStudyProgress progress, int threads = 0, bool failFast = false)
+/// <param name="backend">The backend every run trains on; null: the CPU backend on <paramref name="threads"/> threads.</param>
+/// <param name="device">run.json's <c>device</c> for a backend other than the CPU's (see <see cref="RunProvenance.Device"/>).</param>
+public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, IStudyProgress progress, int threads = 0, bool failFast = false,
+    BoundLab.Numerics.Backends.Backend<float>? backend = null, string? device = null)
 {
     private readonly DataCache _data = new();
 
@@ -126,7 +129,7 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
 
         progress.Starting(k, n, run, note);
         DataSplit data = Data(run);
-        var trainer = new Trainer(config, data, dataOptions: run.Data);
+        var trainer = new Trainer(config, data, backend, dataOptions: run.Data);
         TrainResult result = trainer.Run(new SyncProgress(progress), cancel, checkpoint, resume, afterEpoch: e =>
         {
             RunEvaluation ev = evaluator.Epoch(dir, e.Model, e.Initial, data.Train, threads);
@@ -141,7 +144,7 @@ public sealed class StudyRunner(StudyFolder folder, IRunEvaluator evaluator, ISt
             result = result with { StoppedEarly = true };
         }
 
-        RunDocument document = RunRecords.Build(config, run.Data, data, result, wall.Elapsed.TotalSeconds);
+        RunDocument document = RunRecords.Build(config, run.Data, data, result, wall.Elapsed.TotalSeconds, device);
         RunRecords.WriteFinished(layout, document, result);
         checkpoint.Delete();
         Record(k, n, run, dir, document, wall, cancel);

@@ -38,7 +38,7 @@ public static class RunRecords
         // A named model (lenet, resmlp-…) is recorded under arch by its name; its activation is the one its layers use.
         MlpSpec? mlp = c.Model.Mlp;
         return new RunConfig(data.Name, data.TrainSize, data.TestSize, c.Model.Name, (mlp?.Hidden ?? Activation.Relu).ToString().ToLowerInvariant(),
-            mlp?.Bias ?? true, c.Init.ToString().ToLowerInvariant(), Loss.Name(c.Loss), c.Algorithm.Name, c.Seed, gradient, null);
+            mlp?.Bias ?? c.Model.HasBiases, c.Init.ToString().ToLowerInvariant(), Loss.Name(c.Loss), c.Algorithm.Name, c.Seed, gradient, null);
     }
 
     /// <summary>The data part of run.json for a loaded split (classes recorded unless <paramref name="withClasses"/> is false).</summary>
@@ -56,8 +56,9 @@ public static class RunRecords
         return data.Train.Task == TaskKind.Regression ? "mean squared error" : "0-1 error";
     }
 
-    /// <summary>The whole document; writing it refuses a non-finite number.</summary>
-    public static RunDocument Build(TrainConfig config, DataOptions options, DataSplit data, TrainResult r, double wallSeconds)
+    /// <summary>The whole document; writing it refuses a non-finite number. <paramref name="device"/> is run.json's
+    /// <c>device</c> (what trained it, when not the CPU backend; null and absent for CPU runs).</summary>
+    public static RunDocument Build(TrainConfig config, DataOptions options, DataSplit data, TrainResult r, double wallSeconds, string? device = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(r);
@@ -68,7 +69,7 @@ public static class RunRecords
             last.TestError - last.TrainError, last.TrainLoss, last.TestLoss, r.StoppedEarly, r.TrainSeconds, null, wallSeconds,
             r.SamplesPerSecond);
         var provenance = new RunProvenance(RunLayout.WeightsFileName, RunLayout.InitialWeightsFileName, ModelFile.Sha256(r.Model),
-            r.Steps.Count > 0 ? RunLayout.TrajectoryFileName : null, MachineInfo.Current(), DateTime.UtcNow.ToString("O"));
+            r.Steps.Count > 0 ? RunLayout.TrajectoryFileName : null, MachineInfo.Current(), DateTime.UtcNow.ToString("O"), device);
         return new RunDocument(RunDocument.CurrentVersion, Config(config, options), Data(data), history, results, provenance);
     }
 

@@ -209,8 +209,11 @@ let tests =
         yield testCase "every catalog entry has a certified golden case" <| fun () ->
             // bft-spectral through its aliases bft-spectral-2/3 (SpectralGenericTests: the generic value is not below these exact values).
             let covered = cases |> List.map (fun (id, _, _, _, _, _) -> if id.StartsWith "bft-spectral-" then "bft-spectral" else id) |> Set.ofList
+            // graf22-conv-grid and ledent21-conv-grid take per-layer vectors: ConvGridTests.fs checks their values never fall
+            // below conv_golden.py's 60-digit values.
+            let vectorOnly = set [ "graf22-conv-grid"; "ledent21-conv-grid" ]
             let all = BoundCatalog.All |> Seq.map (fun e -> e.Id) |> Set.ofSeq
-            Expect.equal covered all "certified cases cover the catalog"
+            Expect.equal covered (all - vectorOnly) "certified cases cover the catalog"
 
         yield testCase "vc-mohri at n = 1e308: round-to-nearest lands below the exact value, the certified value does not" <| fun () ->
             // Exact: the double 0.01 + 1.187…e-151 (the square-root terms); the round-to-nearest sum returns the double

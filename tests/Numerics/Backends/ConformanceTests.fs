@@ -433,9 +433,8 @@ let private referenceLaws =
                     Expect.equal d[i] (float32 (2.0 * ActivationMath.Derivative(act, float pre.Data[i]))) (sprintf "%A at %g" act pre.Data[i])
     ]
 
-/// Convolution and pooling: the adjoint law of the specification, and the argument checks every backend shares.
-let private convLaws =
-    let checks (name: string) (backend: Backend<float32>) =
+/// The convolution and pooling argument checks every backend shares (public: the GPU backend's tests run them too).
+let convChecks (name: string) (backend: Backend<float32>) =
         let g = geometry 2 5 6 (3, 3) (2, 2) (1, 1)
         let message (f: unit -> unit) = (BoundLab.Numerics.Tests.TestUtil.throwsOf<ArgumentException> f name).Message
         testList name [
@@ -461,6 +460,9 @@ let private convLaws =
                 let m = message (fun () -> backend.Col2Im(geometry 2 5 6 (1, 1) (1, 1) (0, 0), backend.View(x, 60, 2), x))
                 Expect.stringContains m "input" "names the tensor"
         ]
+
+/// Convolution and pooling: the adjoint law of the specification, and the argument checks every backend shares.
+let private convLaws =
     testList "convolution and pooling laws and checks" [
         testCase "Col2Im is the adjoint of Im2Col: ⟨Im2Col x, c⟩ = ⟨x, Col2Im c⟩ (float64 reference)" <| fun () ->
             let r = ReferenceBackend<float>.Instance
@@ -475,8 +477,8 @@ let private convLaws =
                 r.Col2Im(g, cs, cx)
                 let lhs, rhs = r.Dot(ix, cs), r.Dot(xs, cx)
                 Expect.floatClose Accuracy.high lhs rhs (describe g batch)
-        checks "reference" ReferenceBackend<float32>.Instance
-        checks "cpu" (CpuBackend(2) :> Backend<float32>)
+        convChecks "reference" ReferenceBackend<float32>.Instance
+        convChecks "cpu" (CpuBackend(2) :> Backend<float32>)
     ]
 
 /// CpuBackend promises bit-identical results whatever its thread count: every row of the table, 1 vs 2 threads.

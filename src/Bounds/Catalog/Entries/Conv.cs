@@ -21,7 +21,7 @@ internal static class Conv
         var gamma = b.PostHoc("gamma", "margin γ", SnapDirection.Down, Margin.GridRatio);
         var x = b.Input("x_norm", "data norm ‖X‖ = sqrt(Σ_i ‖x_i‖²)", InputDomain.PositiveReal);
         var lip = b.Input("lip_prod", "Π_l s_l, the product of the layers' Lipschitz constants (operator norms of the convolutions)", InputDomain.PositiveReal);
-        var ratios = b.Input("ratio_sum", "Σ_i (b_i/s_i)^{2/3}, b_i = ‖K_i − K_i⁰‖_{2,1} of kernel tensor i (sum over filters of each filter's ℓ2 distance)", InputDomain.NonNegativeReal);
+        var ratios = b.Input("ratio_sum", "Σ_i (b_i/s_i)^{2/3}, b_i = ‖K_i − K_i⁰‖_{2,1} of kernel tensor i (ℓ2 over the input channels of each filter position, summed: the authors' code's grouping)", InputDomain.NonNegativeReal);
         var layers = b.Input("depth", "number L of parametric layers", InputDomain.PositiveInteger);
         var w = b.Input("max_params", "W = max_i W_i, the largest number of kernel parameters of a layer", InputDomain.PositiveInteger);
         var n = b.Input("n", "number of training examples", InputDomain.PositiveInteger);
