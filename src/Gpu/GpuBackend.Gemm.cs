@@ -10,7 +10,17 @@ public sealed partial class GpuBackend
     /// <remarks>One launch of the tiled SGEMM (<see cref="SgemmKernel"/>, tile by <see cref="SgemmLaunch.Choose(int, int, Accelerator)"/>);
     /// alpha = 0 or k = 0 is one launch of C ← beta·C instead (A and B are not read; beta = 1 launches nothing).</remarks>
     protected override void MatMulCore(Tensor<float> a, bool transA, Tensor<float> b, bool transB, Tensor<float> c, float alpha, float beta)
-        => MatMulWith(null, a, transA, b, transB, c, alpha, beta);
+    {
+        // The tiles read A and B while other blocks write C: an output sharing storage with an operand would be read
+        // half-overwritten, silently (every backend's loops assume it does not).
+        if (alpha != 0f && (ReferenceEquals(G(c).Buffer, G(a).Buffer) || ReferenceEquals(G(c).Buffer, G(b).Buffer)))
+        {
+            throw new ArgumentException(
+                $"c shares storage with {(ReferenceEquals(G(c).Buffer, G(a).Buffer) ? "a" : "b")} (a view of the same tensor); allowed: an output apart from both operands.", nameof(c));
+        }
+
+        MatMulWith(null, a, transA, b, transB, c, alpha, beta);
+    }
 
     /// <summary>Blocks along the grid's Y dimension (rows of C) that every CUDA device allows.</summary>
     private const int MaxGridY = 65535;

@@ -174,6 +174,16 @@ let tests =
             b.MatMul(x, false, x, false, y, 0f, 1f)
             Expect.equal (b.KernelLaunches - before) 2L "one launch each; alpha = 0, beta = 1 launches nothing"
 
+        testCase "an output sharing storage with an operand is refused by name (alpha = 0 reads neither, so it is allowed)" <| fun () ->
+            let b = simulator ()
+            let x = b.FromMatrix(Matrix<float32>(2, 2, [| 1f; 2f; 3f; 4f |]))
+            let ex = raises<ArgumentException> (fun () -> b.MatMul(x, false, b.Allocate(2, 2), false, b.View(x, 2, 2), 1f, 0f))
+            Expect.stringContains ex.Message "c shares storage with a" "names the operand"
+            let ex2 = raises<ArgumentException> (fun () -> b.MatMul(b.Allocate(2, 2), false, x, true, x, 1f, 1f))
+            Expect.stringContains ex2.Message "c shares storage with b" "names the operand"
+            b.MatMul(x, false, x, false, x, 0f, 2f)
+            Expect.equal (b.ToArray x) [| 2f; 4f; 6f; 8f |] "alpha = 0: 2·C in place"
+
         testCase "the SGEMM benchmark times our kernel on the simulator; cuBLAS is refused there by name" <| fun () ->
             let t = GpuBenchmarks.Sgemm(GpuDevice.Simulator, 5, 7, 3, false, true, 3, false)
             Expect.isTrue (t.OursSeconds > 0.0 && Double.IsFinite t.OursSeconds) "a positive median time"
