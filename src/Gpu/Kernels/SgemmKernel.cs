@@ -67,9 +67,8 @@ internal static class SgemmKernel
     public const int SharedFloats = 2176;
 
     /// <summary>One block of C per group: grid (⌈N/Cols⌉, ⌈M/Rows⌉), group ThreadsX·ThreadsY threads in X.</summary>
-    public static void Run<TTile, TFma>(ArrayView1D<float, Stride1D.Dense> a, ArrayView1D<float, Stride1D.Dense> b, ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g)
+    public static void Run<TTile>(ArrayView1D<float, Stride1D.Dense> a, ArrayView1D<float, Stride1D.Dense> b, ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g)
         where TTile : struct, ISgemmTile
-        where TFma : struct, ISgemmFma
     {
         TTile acc = default;
         int bm = acc.Rows, bn = acc.Cols, bk = acc.Depth, tx = acc.ThreadsX;
@@ -123,7 +122,7 @@ internal static class SgemmKernel
             int aBase = cur * (sizeA / 4) + trow, bBase = cur * (sizeB / 4) + tcol;
             for (int p = 0; p < bk; p++)
             {
-                acc.Accumulate<TFma>(sa4, aBase + p * (strideA / 4), sb4, bBase + p * (strideB / 4));
+                acc.Accumulate(sa4, aBase + p * (strideA / 4), sb4, bBase + p * (strideB / 4));
             }
 
             if (more)
@@ -135,7 +134,7 @@ internal static class SgemmKernel
             Group.Barrier();
         }
 
-        acc.Store<TFma>(c, g, rowBase + 4 * trow, colBase + 4 * tcol);
+        acc.Store(c, g, rowBase + 4 * trow, colBase + 4 * tcol);
     }
 
     /// <summary>C ← Beta·C (Beta = 0 writes 0, so NaN in C does not leak): the alpha = 0 and k = 0 cases.</summary>
@@ -184,13 +183,12 @@ internal static class SgemmKernel
         => g.TransB != 0 ? (e % bk) * stride + e / bk : (e / bn) * stride + e % bn;
 
     /// <summary>Writes one result element: Alpha·acc, plus Beta·C unless Beta = 0 (then C is not read).</summary>
-    internal static void StoreOne<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int rowStart, int j, float v)
-        where TFma : struct, ISgemmFma
+    internal static void StoreOne(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int rowStart, int j, float v)
     {
         if (j < g.N)
         {
             int idx = rowStart + j;
-            c[idx] = g.Beta == 0f ? g.Alpha * v : default(TFma).Fma(g.Alpha, v, g.Beta * c[idx]);
+            c[idx] = g.Beta == 0f ? g.Alpha * v : MathF.FusedMultiplyAdd(g.Alpha, v, g.Beta * c[idx]);
         }
     }
 }

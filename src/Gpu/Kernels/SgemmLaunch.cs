@@ -63,19 +63,15 @@ internal static class SgemmLaunch
     public static SgemmTile Choose(int m, int n, Accelerator accelerator)
         => Choose(m, n, accelerator.MaxNumThreadsPerGroup, accelerator.MaxSharedMemoryPerGroup, accelerator.NumMultiprocessors);
 
-    /// <summary>Compiles the kernel of a tile on an accelerator (callers cache it: <see cref="GpuDevice.Kernel{TKernel}"/>),
-    /// with the FMA of its backend (<see cref="PtxFma"/> on CUDA, <see cref="ClrFma"/> elsewhere).</summary>
+    /// <summary>Compiles the kernel of a tile on an accelerator (callers cache it: <see cref="GpuDevice.Kernel{TKernel}"/>).
+    /// Its MathF.FusedMultiplyAdd is .NET's on the CPU accelerator and one fma.rn.f32 on CUDA (<see cref="DeviceFma"/>).</summary>
     public static SgemmLauncher Load(Accelerator accelerator, SgemmTile tile)
-        => accelerator.AcceleratorType == AcceleratorType.Cuda ? Load<PtxFma>(accelerator, tile) : Load<ClrFma>(accelerator, tile);
-
-    private static SgemmLauncher Load<TFma>(Accelerator accelerator, SgemmTile tile)
-        where TFma : struct, ISgemmFma
     {
         Action<KernelConfig, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs> k = tile switch
         {
-            SgemmTile.Tile128 => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile128, TFma>),
-            SgemmTile.Tile64 => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile64, TFma>),
-            _ => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile32, TFma>),
+            SgemmTile.Tile128 => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile128>),
+            SgemmTile.Tile64 => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile64>),
+            _ => accelerator.LoadStreamKernel<ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, SgemmArgs>(SgemmKernel.Run<Tile32>),
         };
         return (config, a, b, c, args) => k(config, a, b, c, args);
     }
@@ -91,16 +87,16 @@ internal static class SgemmLaunch
         return new KernelConfig(new Index2D((n + s - 1) / s, (m + s - 1) / s), new Index2D(Threads(tile), 1));
     }
 
-    /// <summary>The kernel methods as CUDA compiles them (with <see cref="PtxFma"/>), for compiling them to PTX in
+    /// <summary>The kernel methods, for compiling them to PTX in
     /// tests: (name, method, explicitly grouped).</summary>
     public static IReadOnlyList<(string Name, System.Reflection.MethodInfo Method, bool ExplicitlyGrouped)> EntryPoints()
     {
         System.Reflection.MethodInfo run = typeof(SgemmKernel).GetMethod(nameof(SgemmKernel.Run))!;
         return
         [
-            ("Sgemm Tile128", run.MakeGenericMethod(typeof(Tile128), typeof(PtxFma)), true),
-            ("Sgemm Tile64", run.MakeGenericMethod(typeof(Tile64), typeof(PtxFma)), true),
-            ("Sgemm Tile32", run.MakeGenericMethod(typeof(Tile32), typeof(PtxFma)), true),
+            ("Sgemm Tile128", run.MakeGenericMethod(typeof(Tile128)), true),
+            ("Sgemm Tile64", run.MakeGenericMethod(typeof(Tile64)), true),
+            ("Sgemm Tile32", run.MakeGenericMethod(typeof(Tile32)), true),
             ("Sgemm Scale", typeof(SgemmKernel).GetMethod(nameof(SgemmKernel.Scale))!, false),
         ];
     }

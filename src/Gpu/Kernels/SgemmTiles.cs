@@ -37,12 +37,10 @@ internal interface ISgemmTile
 
     /// <summary>acc[r, c] += A value r · B value c for one p: sa[aOffset] (and sa[aOffset + Rows/8]) hold the
     /// thread's A values, sb[bOffset] (and sb[bOffset + Cols/8]) its B values, in Vec4 units.</summary>
-    void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
-        where TFma : struct, ISgemmFma;
+    void Accumulate(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset);
 
     /// <summary>Writes the micro-tile to C: rows row0 + {0…3} (+ Rows/2), columns col0 + {0…3} (+ Cols/2).</summary>
-    void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
-        where TFma : struct, ISgemmFma;
+    void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0);
 }
 
 /// <summary>Eight float32 registers (one row of an 8×8 micro-tile: two runs of four columns).</summary>
@@ -51,22 +49,20 @@ internal struct Row8
     public float V0, V1, V2, V3, V4, V5, V6, V7;
 
     /// <summary>this += x·(lo, hi), element-wise, one FMA each.</summary>
-    public void Fma<TFma>(float x, in Vec4 lo, in Vec4 hi)
-        where TFma : struct, ISgemmFma
+    public void Fma(float x, in Vec4 lo, in Vec4 hi)
     {
-        V0 = default(TFma).Fma(x, lo.X, V0);
-        V1 = default(TFma).Fma(x, lo.Y, V1);
-        V2 = default(TFma).Fma(x, lo.Z, V2);
-        V3 = default(TFma).Fma(x, lo.W, V3);
-        V4 = default(TFma).Fma(x, hi.X, V4);
-        V5 = default(TFma).Fma(x, hi.Y, V5);
-        V6 = default(TFma).Fma(x, hi.Z, V6);
-        V7 = default(TFma).Fma(x, hi.W, V7);
+        V0 = MathF.FusedMultiplyAdd(x, lo.X, V0);
+        V1 = MathF.FusedMultiplyAdd(x, lo.Y, V1);
+        V2 = MathF.FusedMultiplyAdd(x, lo.Z, V2);
+        V3 = MathF.FusedMultiplyAdd(x, lo.W, V3);
+        V4 = MathF.FusedMultiplyAdd(x, hi.X, V4);
+        V5 = MathF.FusedMultiplyAdd(x, hi.Y, V5);
+        V6 = MathF.FusedMultiplyAdd(x, hi.Z, V6);
+        V7 = MathF.FusedMultiplyAdd(x, hi.W, V7);
     }
 
     /// <summary>Writes the row to C row i at columns col0 + {0…3} and col0 + half + {0…3} (skipped outside C).</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int half)
-        where TFma : struct, ISgemmFma
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0, int half)
     {
         if (i >= g.M)
         {
@@ -74,14 +70,14 @@ internal struct Row8
         }
 
         int r = i * g.N;
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 1, V1);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2, V2);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3, V3);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half, V4);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 1, V5);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 2, V6);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + half + 3, V7);
+        SgemmKernel.StoreOne(c, g, r, col0, V0);
+        SgemmKernel.StoreOne(c, g, r, col0 + 1, V1);
+        SgemmKernel.StoreOne(c, g, r, col0 + 2, V2);
+        SgemmKernel.StoreOne(c, g, r, col0 + 3, V3);
+        SgemmKernel.StoreOne(c, g, r, col0 + half, V4);
+        SgemmKernel.StoreOne(c, g, r, col0 + half + 1, V5);
+        SgemmKernel.StoreOne(c, g, r, col0 + half + 2, V6);
+        SgemmKernel.StoreOne(c, g, r, col0 + half + 3, V7);
     }
 }
 
@@ -91,18 +87,16 @@ internal struct Row4
     public float V0, V1, V2, V3;
 
     /// <summary>this += x·b, element-wise, one FMA each.</summary>
-    public void Fma<TFma>(float x, in Vec4 b)
-        where TFma : struct, ISgemmFma
+    public void Fma(float x, in Vec4 b)
     {
-        V0 = default(TFma).Fma(x, b.X, V0);
-        V1 = default(TFma).Fma(x, b.Y, V1);
-        V2 = default(TFma).Fma(x, b.Z, V2);
-        V3 = default(TFma).Fma(x, b.W, V3);
+        V0 = MathF.FusedMultiplyAdd(x, b.X, V0);
+        V1 = MathF.FusedMultiplyAdd(x, b.Y, V1);
+        V2 = MathF.FusedMultiplyAdd(x, b.Z, V2);
+        V3 = MathF.FusedMultiplyAdd(x, b.W, V3);
     }
 
     /// <summary>Writes the row to C row i at columns col0 + {0…3} (skipped outside C).</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0)
-        where TFma : struct, ISgemmFma
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int i, int col0)
     {
         if (i >= g.M)
         {
@@ -110,10 +104,10 @@ internal struct Row4
         }
 
         int r = i * g.N;
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0, V0);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 1, V1);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 2, V2);
-        SgemmKernel.StoreOne<TFma>(c, g, r, col0 + 3, V3);
+        SgemmKernel.StoreOne(c, g, r, col0, V0);
+        SgemmKernel.StoreOne(c, g, r, col0 + 1, V1);
+        SgemmKernel.StoreOne(c, g, r, col0 + 2, V2);
+        SgemmKernel.StoreOne(c, g, r, col0 + 3, V3);
     }
 }
 
@@ -123,33 +117,31 @@ internal struct Micro8x8
     public Row8 R0, R1, R2, R3, R4, R5, R6, R7;
 
     /// <summary>Rank-1 update with A values sa[aOffset], sa[aOffset + aHalf] and B values sb[bOffset], sb[bOffset + bHalf].</summary>
-    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, int aHalf, ArrayView<Vec4> sb, int bOffset, int bHalf)
-        where TFma : struct, ISgemmFma
+    public void Accumulate(ArrayView<Vec4> sa, int aOffset, int aHalf, ArrayView<Vec4> sb, int bOffset, int bHalf)
     {
         Vec4 a0 = sa[aOffset], a1 = sa[aOffset + aHalf];
         Vec4 b0 = sb[bOffset], b1 = sb[bOffset + bHalf];
-        R0.Fma<TFma>(a0.X, b0, b1);
-        R1.Fma<TFma>(a0.Y, b0, b1);
-        R2.Fma<TFma>(a0.Z, b0, b1);
-        R3.Fma<TFma>(a0.W, b0, b1);
-        R4.Fma<TFma>(a1.X, b0, b1);
-        R5.Fma<TFma>(a1.Y, b0, b1);
-        R6.Fma<TFma>(a1.Z, b0, b1);
-        R7.Fma<TFma>(a1.W, b0, b1);
+        R0.Fma(a0.X, b0, b1);
+        R1.Fma(a0.Y, b0, b1);
+        R2.Fma(a0.Z, b0, b1);
+        R3.Fma(a0.W, b0, b1);
+        R4.Fma(a1.X, b0, b1);
+        R5.Fma(a1.Y, b0, b1);
+        R6.Fma(a1.Z, b0, b1);
+        R7.Fma(a1.W, b0, b1);
     }
 
     /// <summary>Writes the micro-tile to C (row and column halves rowHalf, colHalf apart).</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int rowHalf, int col0, int colHalf)
-        where TFma : struct, ISgemmFma
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int rowHalf, int col0, int colHalf)
     {
-        R0.Store<TFma>(c, g, row0, col0, colHalf);
-        R1.Store<TFma>(c, g, row0 + 1, col0, colHalf);
-        R2.Store<TFma>(c, g, row0 + 2, col0, colHalf);
-        R3.Store<TFma>(c, g, row0 + 3, col0, colHalf);
-        R4.Store<TFma>(c, g, row0 + rowHalf, col0, colHalf);
-        R5.Store<TFma>(c, g, row0 + rowHalf + 1, col0, colHalf);
-        R6.Store<TFma>(c, g, row0 + rowHalf + 2, col0, colHalf);
-        R7.Store<TFma>(c, g, row0 + rowHalf + 3, col0, colHalf);
+        R0.Store(c, g, row0, col0, colHalf);
+        R1.Store(c, g, row0 + 1, col0, colHalf);
+        R2.Store(c, g, row0 + 2, col0, colHalf);
+        R3.Store(c, g, row0 + 3, col0, colHalf);
+        R4.Store(c, g, row0 + rowHalf, col0, colHalf);
+        R5.Store(c, g, row0 + rowHalf + 1, col0, colHalf);
+        R6.Store(c, g, row0 + rowHalf + 2, col0, colHalf);
+        R7.Store(c, g, row0 + rowHalf + 3, col0, colHalf);
     }
 }
 
@@ -159,25 +151,23 @@ internal struct Micro4x4
     public Row4 R0, R1, R2, R3;
 
     /// <summary>Rank-1 update with A values sa[aOffset] and B values sb[bOffset].</summary>
-    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
-        where TFma : struct, ISgemmFma
+    public void Accumulate(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
     {
         Vec4 a = sa[aOffset];
         Vec4 b = sb[bOffset];
-        R0.Fma<TFma>(a.X, b);
-        R1.Fma<TFma>(a.Y, b);
-        R2.Fma<TFma>(a.Z, b);
-        R3.Fma<TFma>(a.W, b);
+        R0.Fma(a.X, b);
+        R1.Fma(a.Y, b);
+        R2.Fma(a.Z, b);
+        R3.Fma(a.W, b);
     }
 
     /// <summary>Writes the micro-tile to C.</summary>
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
-        where TFma : struct, ISgemmFma
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
     {
-        R0.Store<TFma>(c, g, row0, col0);
-        R1.Store<TFma>(c, g, row0 + 1, col0);
-        R2.Store<TFma>(c, g, row0 + 2, col0);
-        R3.Store<TFma>(c, g, row0 + 3, col0);
+        R0.Store(c, g, row0, col0);
+        R1.Store(c, g, row0 + 1, col0);
+        R2.Store(c, g, row0 + 2, col0);
+        R3.Store(c, g, row0 + 3, col0);
     }
 }
 
@@ -196,13 +186,11 @@ internal struct Tile128 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
-        where TFma : struct, ISgemmFma
-        => _acc.Accumulate<TFma>(sa, aOffset, 16, sb, bOffset, 16);
+    public void Accumulate(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
+        => _acc.Accumulate(sa, aOffset, 16, sb, bOffset, 16);
 
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
-        where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, 64, col0, 64);
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        => _acc.Store(c, g, row0, 64, col0, 64);
 }
 
 /// <summary>64×64 blocks, depth 16, 256 threads (16×16) with 4×4 micro-tiles: four times the blocks of
@@ -221,13 +209,11 @@ internal struct Tile64 : ISgemmTile
 
     public readonly int ThreadsY => 16;
 
-    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
-        where TFma : struct, ISgemmFma
-        => _acc.Accumulate<TFma>(sa, aOffset, sb, bOffset);
+    public void Accumulate(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
+        => _acc.Accumulate(sa, aOffset, sb, bOffset);
 
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
-        where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, col0);
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        => _acc.Store(c, g, row0, col0);
 }
 
 /// <summary>32×32 blocks, depth 2, 16 threads (4×4) with 8×8 micro-tiles: for devices whose groups hold fewer than 256
@@ -246,11 +232,9 @@ internal struct Tile32 : ISgemmTile
 
     public readonly int ThreadsY => 4;
 
-    public void Accumulate<TFma>(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
-        where TFma : struct, ISgemmFma
-        => _acc.Accumulate<TFma>(sa, aOffset, 4, sb, bOffset, 4);
+    public void Accumulate(ArrayView<Vec4> sa, int aOffset, ArrayView<Vec4> sb, int bOffset)
+        => _acc.Accumulate(sa, aOffset, 4, sb, bOffset, 4);
 
-    public readonly void Store<TFma>(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
-        where TFma : struct, ISgemmFma
-        => _acc.Store<TFma>(c, g, row0, 16, col0, 16);
+    public readonly void Store(ArrayView1D<float, Stride1D.Dense> c, SgemmArgs g, int row0, int col0)
+        => _acc.Store(c, g, row0, 16, col0, 16);
 }
